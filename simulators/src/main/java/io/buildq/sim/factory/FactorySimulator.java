@@ -1,0 +1,509 @@
+package io.buildq.sim.factory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.buildq.sim.http.SimulatorServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Image Factory (REST v2, 2012 to 2016) over real HTTP, for tests and the demo. It follows
+ * {@code shared/reference/imagefactory-api.md} section 10: 202 with the full object at NEW, an
+ * implicit base image for template requests, NEW, PENDING, BUILDING, then COMPLETE or FAILED on a
+ * configurable clock, status callbacks sent once, plain-text errors, and GET showing only what
+ * factory persisted (NEW until the end, percent 0) unless {@link Builder#verbose(boolean)} is set.
+ *
+ * <pre>{@code
+ * try (FactorySimulator factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(50)).start()) {
+ *     String baseUrl = factory.baseUrl(); // http://127.0.0.1:PORT/imagefactory
+ * }
+ * }</pre>
+ */
+public final class FactorySimulator implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FactorySimulator.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final List<String> BASE_STEPS =
+            List.of("Generating JEOS install media", "Execute JEOS install", "Cleaning up install artifacts");
+    private static final int[] VERBOSE_LADDER = {10, 30, 50};
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, SimImage> images = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> childrenOfBase = new ConcurrentHashMap<>();
+    private final AtomicInteger createdTargetImages = new AtomicInteger();
+    private final Duration stepDuration;
+    private final boolean verbose;
+    private final BuildSlots slots;
+    private final ScheduledExecutorService clock;
+    private final ExecutorService callbackSender;
+    private final OkHttpClient callbackClient;
+    private final SimulatorServer server;
+
+    private FactorySimulator(Builder builder) {
+        this.stepDuration = builder.stepDuration;
+        this.verbose = builder.verbose;
+        this.slots = new BuildSlots(builder.maxConcurrentBuilds);
+        this.clock = Executors.newSingleThreadScheduledExecutor(daemon("factory-sim-clock"));
+        // One sender thread: callbacks leave in the order the statuses changed, as factory's did.
+        this.callbackSender = Executors.newSingleThreadExecutor(daemon("factory-sim-callbacks"));
+        this.callbackClient = new OkHttpClient.Builder()
+                .callTimeout(Duration.ofSeconds(10))
+                .build();
+        this.server = SimulatorServer.start("factory-sim", builder.address, builder.port, this::handle);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The REST root, e.g. {@code http://127.0.0.1:8075/imagefactory}. */
+    public String baseUrl() {
+        return "http://" + server.host() + ":" + server.port() + "/imagefactory";
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Every status the image has had, in order, starting with NEW: what factory reported. */
+    public List<String> reportedStatuses(String imageId) {
+        SimImage image = images.get(imageId);
+        if (image == null) {
+            throw new IllegalArgumentException("no image " + imageId);
+        }
+        return image.reportedStatuses();
+    }
+
+    /** How many target images were created by POST (a duplicate build shows up here). */
+    public int createdTargetImages() {
+        return createdTargetImages.get();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        clock.shutdownNow();
+        callbackSender.shutdownNow();
+        callbackClient.dispatcher().executorService().shutdown();
+        callbackClient.connectionPool().evictAll();
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (accept != null && !accept.contains("*/*") && !accept.contains("application/json") && !accept.contains("xml")) {
+            SimulatorServer.sendText(exchange, 406, "Responses in " + accept + " are currently unsupported.");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        List<String> segments = new ArrayList<>();
+        for (String segment : path.split("/")) {
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        if (segments.isEmpty() || !segments.get(0).equals("imagefactory")) {
+            SimulatorServer.sendText(exchange, 404, "Not found: '" + path + "'");
+            return;
+        }
+        String method = exchange.getRequestMethod();
+        if (segments.size() == 1 && method.equals("GET")) {
+            ObjectNode root = json.createObjectNode();
+            root.put("name", "imagefactory");
+            root.put("version", "1.1.16");
+            root.put("api_version", "2.0");
+            sendJson(exchange, 200, root);
+            return;
+        }
+        List<String> rest = segments.subList(1, segments.size());
+        ImageType type = ImageType.fromCollection(rest.get(rest.size() % 2 == 1 ? rest.size() - 1 : rest.size() - 2));
+        if (type == null) {
+            SimulatorServer.sendText(exchange, 404, "Not found: '" + path + "'");
+            return;
+        }
+        boolean single = rest.size() % 2 == 0;
+        if (single && method.equals("GET")) {
+            getOne(exchange, type, rest.get(rest.size() - 1));
+        } else if (!single && method.equals("GET")) {
+            list(exchange, type, rest);
+        } else if (!single && method.equals("POST")) {
+            create(exchange, type, rest);
+        } else {
+            SimulatorServer.sendText(exchange, 405, "Method not allowed.");
+        }
+    }
+
+    private void getOne(HttpExchange exchange, ImageType type, String id) throws IOException {
+        SimImage image = images.get(id);
+        if (image == null || image.type != type) {
+            SimulatorServer.sendText(exchange, 404, "No " + type.typeName + " found with id: " + id);
+            return;
+        }
+        ObjectNode fields = verbose ? image.fields(json) : image.persistedFields(json);
+        fields.put("href", requestUrl(exchange));
+        if (type == ImageType.TARGET) {
+            if (image.baseImageId == null) {
+                fields.putNull("base_image");
+            } else {
+                ObjectNode base = fields.putObject("base_image");
+                base.put("_type", ImageType.BASE.typeName);
+                base.put("id", image.baseImageId);
+                base.put("href", collectionUrl(exchange, ImageType.BASE) + "/" + image.baseImageId);
+            }
+            fields.putObject("provider_images").putArray("provider_images");
+        } else {
+            ArrayNode refs = fields.putObject("target_images").putArray("target_images");
+            for (String childId : childrenOfBase.getOrDefault(id, List.of())) {
+                refs.addObject().set("target_image", reference(exchange, ImageType.TARGET, childId));
+            }
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set(type.singular, fields);
+        sendJson(exchange, 200, body);
+    }
+
+    private void list(HttpExchange exchange, ImageType type, List<String> rest) throws IOException {
+        String parentId = rest.size() >= 3 ? rest.get(rest.size() - 2) : null;
+        ArrayNode refs = json.createArrayNode();
+        images.values().stream()
+                .filter(image -> image.type == type)
+                .filter(image -> parentId == null || parentId.equals(image.baseImageId))
+                .forEach(image -> refs.addObject().set(type.singular, reference(exchange, type, image.id)));
+        ObjectNode body = json.createObjectNode();
+        body.set(type.collection, refs);
+        sendJson(exchange, 200, body);
+    }
+
+    private void create(HttpExchange exchange, ImageType type, List<String> rest) throws IOException {
+        Map<String, JsonNode> fields = readFields(exchange, type);
+        if (fields == null) {
+            SimulatorServer.sendText(exchange, 400, type.singular + " not found in request.");
+            return;
+        }
+        String template = text(fields.get("template"));
+        JsonNode parameters = fields.getOrDefault("parameters", json.createObjectNode());
+        if (type == ImageType.BASE) {
+            if (template == null) {
+                SimulatorServer.sendText(exchange, 500, "Internal Server Error: a base image needs a template");
+                return;
+            }
+            SimImage base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
+            respondCreated(exchange, base, null);
+            clock.execute(() -> startBuild(base));
+            return;
+        }
+        String target = text(fields.get("target"));
+        String baseImageId = text(fields.get("base_image_id"));
+        if (baseImageId == null && rest.size() >= 3) {
+            baseImageId = rest.get(rest.size() - 2);
+        }
+        if (target == null) {
+            SimulatorServer.sendText(exchange, 500, "Internal Server Error: KeyError: 'target'");
+            return;
+        }
+        SimImage base;
+        boolean chained = false;
+        if (baseImageId != null) {
+            base = images.get(baseImageId);
+            if (base == null || base.type != ImageType.BASE) {
+                SimulatorServer.sendText(exchange, 500, "Internal Server Error: No BaseImage found with id: " + baseImageId);
+                return;
+            }
+        } else if (template != null) {
+            // Factory builds the base image first; the request's parameters (and callbacks) go to both.
+            base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
+            chained = true;
+        } else {
+            SimulatorServer.sendText(exchange, 500,
+                    "Internal Server Error: a target image needs a base_image_id or a template");
+            return;
+        }
+        SimImage targetImage = register(new SimImage(uuid(), ImageType.TARGET, base.template, target, base.id, parameters));
+        childrenOfBase.computeIfAbsent(base.id, id -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(targetImage.id);
+        createdTargetImages.incrementAndGet();
+        respondCreated(exchange, targetImage, base.id);
+        SimImage parent = base;
+        boolean startParent = chained;
+        clock.execute(() -> {
+            if (startParent) {
+                startBuild(parent);
+            }
+            followParent(targetImage, parent);
+        });
+    }
+
+    private void respondCreated(HttpExchange exchange, SimImage image, String baseImageId) throws IOException {
+        ObjectNode fields = image.fields(json);
+        fields.put("href", collectionUrl(exchange, image.type) + "/" + image.id);
+        if (image.type == ImageType.TARGET) {
+            fields.put("base_image_id", baseImageId);
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set(image.type.singular, fields);
+        sendJson(exchange, 202, body);
+    }
+
+    /** JSON bodies must be wrapped in the singular root key; form bodies are flat. */
+    private Map<String, JsonNode> readFields(HttpExchange exchange, ImageType type) throws IOException {
+        String contentType = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        byte[] body = SimulatorServer.readBody(exchange);
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        if (contentType.startsWith("application/x-www-form-urlencoded")) {
+            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
+                    String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                    fields.put(name, json.getNodeFactory().textNode(value));
+                }
+            }
+            return fields.isEmpty() ? null : fields;
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+        JsonNode wrapped = root == null ? null : root.get(type.singular);
+        if (wrapped == null || !wrapped.isObject()) {
+            return null;
+        }
+        wrapped.fields().forEachRemaining(entry -> fields.put(entry.getKey(), entry.getValue()));
+        return fields;
+    }
+
+    // ---------------------------------------------------------------- builds
+
+    private SimImage register(SimImage image) {
+        image.persist(json);
+        images.put(image.id, image);
+        return image;
+    }
+
+    /** Starts the build when a slot is free; until then the image waits in PENDING. */
+    private void startBuild(SimImage image) {
+        boolean startedNow = slots.acquire(() -> clock.execute(() -> runStep(image, 0)));
+        if (!startedNow && image.status() == FactoryStatus.NEW) {
+            changeStatus(image, FactoryStatus.PENDING);
+        }
+    }
+
+    /** A target waits (PENDING) while its base image builds, and fails at once if the base fails. */
+    private void followParent(SimImage target, SimImage base) {
+        FactoryStatus parentStatus = base.status();
+        if (parentStatus == FactoryStatus.COMPLETE) {
+            startBuild(target);
+        } else if (parentStatus == FactoryStatus.FAILED) {
+            target.fail("Target Image build failed with exception",
+                    "ImageFactoryException: Parent BaseImage " + base.id + " has failed its build, cannot continue");
+            reachedOutcome(target);
+        } else {
+            if (target.status() == FactoryStatus.NEW) {
+                changeStatus(target, FactoryStatus.PENDING);
+            }
+            clock.schedule(() -> followParent(target, base), stepDuration.toMillis() / 2 + 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runStep(SimImage image, int step) {
+        List<String> steps = image.type == ImageType.BASE ? BASE_STEPS
+                : List.of("Customizing image for " + image.target, "Converting image format", "Finishing target image");
+        if (step == 0) {
+            changeStatus(image, FactoryStatus.BUILDING);
+        }
+        if (step < steps.size()) {
+            image.progress(verbose ? VERBOSE_LADDER[step] : 0, steps.get(step));
+            clock.schedule(() -> runStep(image, step + 1), stepDuration.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        Optional<String> error = image.type == ImageType.BASE
+                ? FailurePlan.baseImageError(image.template)
+                : FailurePlan.targetImageError(image.template, image.target);
+        if (error.isPresent()) {
+            image.fail(image.type.shortName + " Image build failed with exception", error.get());
+        } else {
+            image.complete(image.type.shortName + " Image build complete", icicle(image));
+        }
+        slots.release();
+        reachedOutcome(image);
+    }
+
+    private void reachedOutcome(SimImage image) {
+        image.persist(json);
+        sendCallbacks(image);
+    }
+
+    private void changeStatus(SimImage image, FactoryStatus next) {
+        if (image.moveTo(next)) {
+            sendCallbacks(image);
+        }
+    }
+
+    private static String icicle(SimImage image) {
+        return "<icicle><description>Packages of image " + image.id + "</description><packages>"
+                + "<package name=\"bash\"/><package name=\"kernel\"/><package name=\"openssh-server\"/>"
+                + "</packages></icicle>";
+    }
+
+    /** PUT to every callback URL once; failures are logged and forgotten, as factory did. */
+    private void sendCallbacks(SimImage image) {
+        JsonNode callbacks = image.parameters == null ? null : image.parameters.get("callbacks");
+        if (callbacks == null || !callbacks.isArray() || callbacks.isEmpty()) {
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set(image.type.singular, image.fields(json));
+        byte[] payload = body.toString().getBytes(StandardCharsets.UTF_8);
+        for (JsonNode callback : callbacks) {
+            String url = callback.asText();
+            callbackSender.execute(() -> deliver(url, payload));
+        }
+    }
+
+    private void deliver(String url, byte[] payload) {
+        try {
+            URI uri = URI.create(url);
+            Request.Builder request = new Request.Builder().put(RequestBody.create(payload, JSON));
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null) {
+                String credentials = URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+                request.header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+            }
+            try (Response response = callbackClient.newCall(request.url(uri.toString()).build()).execute()) {
+                log.debug("callback {} answered {}", url, response.code());
+            }
+        } catch (Exception e) {
+            log.debug("callback {} failed: {}", url, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ObjectNode reference(HttpExchange exchange, ImageType type, String id) {
+        ObjectNode ref = json.createObjectNode();
+        ref.put("_type", type.typeName);
+        ref.put("id", id);
+        ref.put("href", collectionUrl(exchange, type) + "/" + id);
+        return ref;
+    }
+
+    private static String collectionUrl(HttpExchange exchange, ImageType type) {
+        return hostUrl(exchange) + "/imagefactory/" + type.collection;
+    }
+
+    private static String requestUrl(HttpExchange exchange) {
+        return hostUrl(exchange) + exchange.getRequestURI().getPath();
+    }
+
+    private static String hostUrl(HttpExchange exchange) {
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        return "http://" + (host != null ? host : exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort());
+    }
+
+    private void sendJson(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        SimulatorServer.send(exchange, status, "application/json", json.writeValueAsBytes(body));
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static String uuid() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Configures a simulator; every setting has a default fit for tests. */
+    public static final class Builder {
+        private InetAddress address = InetAddress.getLoopbackAddress();
+        private int port;
+        private Duration stepDuration = Duration.ofMillis(100);
+        private boolean verbose;
+        private int maxConcurrentBuilds = 2;
+
+        private Builder() {
+        }
+
+        /** The address to listen on; loopback by default. */
+        public Builder address(String host) {
+            try {
+                this.address = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("unknown host " + host, e);
+            }
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** How long each build step takes; a build has three steps per image. */
+        public Builder stepDuration(Duration stepDuration) {
+            this.stepDuration = stepDuration;
+            return this;
+        }
+
+        /**
+         * Not faithful: GET shows live status, activity and a 10/30/50/100 percent ladder. Real
+         * factory persisted only NEW and the outcome, and its percent stayed 0.
+         */
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
+            return this;
+        }
+
+        /** Factory's {@code max_concurrent_local_sessions}; 2 by default, as factory's own. */
+        public Builder maxConcurrentBuilds(int maxConcurrentBuilds) {
+            this.maxConcurrentBuilds = maxConcurrentBuilds;
+            return this;
+        }
+
+        public FactorySimulator start() {
+            return new FactorySimulator(this);
+        }
+    }
+}

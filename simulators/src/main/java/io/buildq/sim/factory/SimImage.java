@@ -1,0 +1,113 @@
+package io.buildq.sim.factory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One image held by the simulator. Two views of it exist, as in the real factory: the live state
+ * (sent in callbacks) and the persisted state that GET reads, which factory only wrote at creation
+ * and at the terminal outcome.
+ */
+final class SimImage {
+
+    final String id;
+    final ImageType type;
+    final String template;
+    final String target;
+    final String baseImageId;
+    final JsonNode parameters;
+
+    private FactoryStatus status = FactoryStatus.NEW;
+    private int percent;
+    private String activity = "Initializing image prior to Cloud/OS customization";
+    private String error;
+    private String icicle;
+    private ObjectNode persisted;
+    private final List<String> reportedStatuses = new ArrayList<>();
+
+    SimImage(String id, ImageType type, String template, String target, String baseImageId, JsonNode parameters) {
+        this.id = id;
+        this.type = type;
+        this.template = template;
+        this.target = target;
+        this.baseImageId = baseImageId;
+        this.parameters = parameters;
+        this.reportedStatuses.add(status.name());
+    }
+
+    synchronized FactoryStatus status() {
+        return status;
+    }
+
+    synchronized void progress(int percent, String activity) {
+        this.percent = percent;
+        this.activity = activity;
+    }
+
+    /** Moves to a new status; returns false when it already had it (no callback is due then). */
+    synchronized boolean moveTo(FactoryStatus next) {
+        if (status == next) {
+            return false;
+        }
+        status = next;
+        reportedStatuses.add(next.name());
+        return true;
+    }
+
+    synchronized void complete(String activity, String icicle) {
+        this.percent = 100;
+        this.activity = activity;
+        this.icicle = icicle;
+        moveTo(FactoryStatus.COMPLETE);
+    }
+
+    synchronized void fail(String activity, String error) {
+        this.activity = activity;
+        this.error = error;
+        moveTo(FactoryStatus.FAILED);
+    }
+
+    synchronized List<String> reportedStatuses() {
+        return List.copyOf(reportedStatuses);
+    }
+
+    /** Factory wrote the image's metadata to storage only at NEW and at a terminal outcome. */
+    synchronized void persist(ObjectMapper json) {
+        persisted = fields(json);
+    }
+
+    synchronized ObjectNode persistedFields(ObjectMapper json) {
+        return persisted == null ? fields(json) : persisted.deepCopy();
+    }
+
+    /** The fields of §3 that every representation shares (no href, no parent links). */
+    synchronized ObjectNode fields(ObjectMapper json) {
+        ObjectNode node = json.createObjectNode();
+        node.put("_type", type.typeName);
+        node.put("id", id);
+        node.put("status", status.name());
+        node.put("percent_complete", percent);
+        ObjectNode detail = node.putObject("status_detail");
+        detail.put("activity", activity);
+        if (error == null) {
+            detail.putNull("error");
+        } else {
+            detail.put("error", error);
+        }
+        node.put("template", template);
+        if (icicle == null) {
+            node.putNull("icicle");
+        } else {
+            node.put("icicle", icicle);
+        }
+        node.set("parameters", parameters == null ? json.createObjectNode() : parameters.deepCopy());
+        node.putObject("properties");
+        if (type == ImageType.TARGET) {
+            node.put("target", target);
+        }
+        return node;
+    }
+}
