@@ -1,0 +1,161 @@
+package io.buildq.build;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.xml.sax.InputSource;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * A request to build one image for one or more targets. Every field is checked when the record is
+ * made, so an invalid request never reaches the database: each field has its own exception.
+ *
+ * @param image          the image's name, as Conductor shows it (1 to 255 characters)
+ * @param imageId        the image's uuid in iwhd; null for a new image, which buildq then creates
+ * @param template       the TDL: well-formed XML whose root element is {@code <template>}, at most
+ *                       {@value #MAX_TEMPLATE_CHARS} characters
+ * @param targets        the targets to build for, each once, at most {@value #MAX_TARGETS}
+ * @param idempotencyKey optional: the same key with the same request returns the same build
+ */
+public record BuildRequest(String image, UUID imageId, String template, List<String> targets, String idempotencyKey) {
+
+    public static final int MAX_IMAGE_CHARS = 255;
+    public static final int MAX_TEMPLATE_CHARS = 256 * 1024;
+    public static final int MAX_TARGETS = 16;
+    public static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
+
+    public BuildRequest {
+        image = checkImage(image);
+        checkTemplate(template);
+        targets = checkTargets(targets);
+        checkIdempotencyKey(idempotencyKey);
+    }
+
+    /** A request for a new image, without an idempotency key. */
+    public static BuildRequest of(String image, String template, List<String> targets) {
+        return new BuildRequest(image, null, template, targets, null);
+    }
+
+    public BuildRequest withIdempotencyKey(String key) {
+        return new BuildRequest(image, imageId, template, targets, key);
+    }
+
+    public BuildRequest withImageId(UUID id) {
+        return new BuildRequest(image, id, template, targets, idempotencyKey);
+    }
+
+    /**
+     * A digest of everything the request asks for (targets as a set), to tell a repeated call
+     * from a different request that reuses an idempotency key.
+     */
+    public String fingerprint() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            List<String> sortedTargets = new ArrayList<>(targets);
+            sortedTargets.sort(null);
+            for (String part : List.of(image, String.valueOf(imageId), template, String.join(",", sortedTargets))) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static String checkImage(String image) {
+        if (image == null || image.isBlank()) {
+            throw new InvalidImageException("the image name is required");
+        }
+        String trimmed = image.strip();
+        if (trimmed.length() > MAX_IMAGE_CHARS) {
+            throw new InvalidImageException("the image name has " + trimmed.length() + " characters; at most "
+                    + MAX_IMAGE_CHARS + " are allowed");
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidImageException("the image name must not hold control characters");
+        }
+        return trimmed;
+    }
+
+    private static void checkTemplate(String template) {
+        if (template == null || template.isBlank()) {
+            throw new InvalidTemplateException("the template is required");
+        }
+        if (template.length() > MAX_TEMPLATE_CHARS) {
+            throw new InvalidTemplateException("the template has " + template.length() + " characters; at most "
+                    + MAX_TEMPLATE_CHARS + " are allowed");
+        }
+        Document document;
+        try {
+            DocumentBuilder builder = secureDocumentBuilderFactory().newDocumentBuilder();
+            builder.setErrorHandler(new DefaultHandler()); // throw, rather than print to stderr
+            document = builder.parse(new InputSource(new StringReader(template)));
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML parser cannot be configured", e);
+        } catch (Exception e) {
+            throw new InvalidTemplateException("the template is not well-formed XML: " + e.getMessage());
+        }
+        String root = document.getDocumentElement().getTagName();
+        if (!root.equals("template")) {
+            throw new InvalidTemplateException("the template's root element must be <template>, not <" + root + ">");
+        }
+    }
+
+    private static List<String> checkTargets(List<String> targets) {
+        if (targets == null || targets.isEmpty()) {
+            throw new InvalidTargetsException("at least one target is required (known: " + Target.known() + ")");
+        }
+        if (targets.size() > MAX_TARGETS) {
+            throw new InvalidTargetsException(targets.size() + " targets given; at most " + MAX_TARGETS + " are allowed");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String target : targets) {
+            if (target == null || Target.byId(target).isEmpty()) {
+                throw new InvalidTargetsException("unknown target '" + target + "' (known: " + Target.known() + ")");
+            }
+            if (!seen.add(target)) {
+                throw new InvalidTargetsException("the target '" + target + "' is named twice");
+            }
+        }
+        return List.copyOf(targets);
+    }
+
+    private static void checkIdempotencyKey(String key) {
+        if (key == null) {
+            return;
+        }
+        if (key.isBlank()) {
+            throw new InvalidIdempotencyKeyException("the idempotency key must not be blank; pass null for none");
+        }
+        if (key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
+            throw new InvalidIdempotencyKeyException("the idempotency key has " + key.length()
+                    + " characters; at most " + MAX_IDEMPOTENCY_KEY_CHARS + " are allowed");
+        }
+        if (key.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidIdempotencyKeyException("the idempotency key must not hold control characters");
+        }
+    }
+
+    /** No DTDs and no external entities: a template is data from users, not a reason to read files. */
+    private static DocumentBuilderFactory secureDocumentBuilderFactory() throws ParserConfigurationException {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        return factory;
+    }
+}

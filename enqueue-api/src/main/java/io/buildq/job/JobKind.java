@@ -1,0 +1,6 @@
+package io.buildq.job;
+
+/** What a job row does. Pushes arrive with the push feature. */
+public enum JobKind {
+    BUILD
+}

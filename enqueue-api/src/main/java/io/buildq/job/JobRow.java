@@ -1,0 +1,246 @@
+package io.buildq.job;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A row of {@code buildq_job}: one unit of work (building one target) and everything a user sees
+ * of it. Status changes go through the methods below, which enforce {@link JobStatus}'s rules;
+ * {@link JobStore#change} records every change in the history.
+ */
+@Entity
+@Table(name = "buildq_job")
+public class JobRow {
+
+    static final int MAX_ACTIVITY_CHARS = 1024;
+    static final int MAX_ERROR_CHARS = 65536;
+
+    @Id
+    private UUID id;
+
+    @Column(name = "request_id", nullable = false)
+    private UUID requestId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "kind", nullable = false, length = 16)
+    private JobKind kind;
+
+    @Column(name = "target", nullable = false, length = 64)
+    private String target;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "status", nullable = false, length = 16)
+    private JobStatus status;
+
+    @Column(name = "percent", nullable = false)
+    private int percent;
+
+    @Column(name = "activity", length = MAX_ACTIVITY_CHARS)
+    private String activity;
+
+    @Column(name = "error", length = MAX_ERROR_CHARS)
+    private String error;
+
+    @Column(name = "attempt", nullable = false)
+    private int attempt;
+
+    @Column(name = "factory_image_id", length = 64)
+    private String factoryImageId;
+
+    @Column(name = "factory_status", length = 16)
+    private String factoryStatus;
+
+    @Column(name = "jobrunr_job_id", nullable = false)
+    private UUID jobRunrJobId;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Column(name = "started_at")
+    private Instant startedAt;
+
+    @Column(name = "finished_at")
+    private Instant finishedAt;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    private long version;
+
+    protected JobRow() {
+        // for Hibernate
+    }
+
+    /** A new QUEUED row; its JobRunr job has the row's id, so that enqueueing it twice is harmless. */
+    public static JobRow queued(UUID id, UUID requestId, JobKind kind, String target, Instant now) {
+        JobRow row = new JobRow();
+        row.id = id;
+        row.requestId = requestId;
+        row.kind = kind;
+        row.target = target;
+        row.status = JobStatus.QUEUED;
+        row.attempt = 1;
+        row.activity = "Waiting for a worker";
+        row.jobRunrJobId = id;
+        row.createdAt = now;
+        row.updatedAt = now;
+        return row;
+    }
+
+    /** A worker has taken the job. A row already RUNNING (a worker died mid-build) stays as it is. */
+    public void markRunning(Instant now) {
+        if (status == JobStatus.RUNNING) {
+            return;
+        }
+        moveTo(JobStatus.RUNNING);
+        if (startedAt == null) {
+            startedAt = now;
+        }
+        activity = "Starting";
+    }
+
+    /** Factory accepted the build; from now on a worker reattaches to this image instead of building again. */
+    public void attachFactoryImage(String imageId) {
+        this.factoryImageId = Objects.requireNonNull(imageId, "imageId");
+    }
+
+    /** What factory last said about the image; the caller decides whether the report is newer. */
+    public void recordFactoryProgress(String factoryStatus, int percent, String activity, String error) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("percent must be within 0..100, was " + percent);
+        }
+        this.factoryStatus = factoryStatus;
+        this.percent = percent;
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+        this.error = clip(error, MAX_ERROR_CHARS);
+    }
+
+    /** Says what the worker is doing now (for example registering in iwhd). */
+    public void describeActivity(String activity) {
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+    }
+
+    public void markComplete(Instant now, String activity) {
+        moveTo(JobStatus.COMPLETE);
+        this.percent = 100;
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+        this.error = null;
+        this.finishedAt = now;
+    }
+
+    public void markFailed(Instant now, String error) {
+        moveTo(JobStatus.FAILED);
+        this.error = clip(Objects.requireNonNull(error, "error"), MAX_ERROR_CHARS);
+        this.finishedAt = now;
+    }
+
+    /** A retry: the next attempt starts a new factory build, so the old image is forgotten here. */
+    public void requeueForRetry(String activity) {
+        moveTo(JobStatus.QUEUED);
+        this.attempt++;
+        this.percent = 0;
+        this.error = null;
+        this.factoryImageId = null;
+        this.factoryStatus = null;
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+        this.finishedAt = null;
+    }
+
+    void touch(Instant now) {
+        this.updatedAt = now;
+    }
+
+    private void moveTo(JobStatus next) {
+        if (!status.canMoveTo(next)) {
+            throw new IllegalJobTransitionException(id, status, next);
+        }
+        status = next;
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    /** The fields a user sees; two equal states mean nothing changed worth a history entry. */
+    JobRowState state() {
+        return new JobRowState(status, factoryStatus, percent, activity, error, attempt, factoryImageId);
+    }
+
+    record JobRowState(JobStatus status, String factoryStatus, int percent, String activity, String error,
+                       int attempt, String factoryImageId) {
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public UUID requestId() {
+        return requestId;
+    }
+
+    public JobKind kind() {
+        return kind;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public JobStatus status() {
+        return status;
+    }
+
+    public int percent() {
+        return percent;
+    }
+
+    public String activity() {
+        return activity;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public String factoryImageId() {
+        return factoryImageId;
+    }
+
+    public String factoryStatus() {
+        return factoryStatus;
+    }
+
+    public UUID jobRunrJobId() {
+        return jobRunrJobId;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant updatedAt() {
+        return updatedAt;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
+}

@@ -1,0 +1,174 @@
+package io.buildq.job;
+
+import io.buildq.api.BuildNotFoundException;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.OptimisticLockException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.hibernate.SessionFactory;
+import org.hibernate.StaleStateException;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
+
+/**
+ * buildq's tables through Hibernate: the only class that writes job rows, so that every change of
+ * a row is paired with its history entry in the same transaction.
+ */
+public final class JobStore implements AutoCloseable {
+
+    /** Concurrent writers (a callback and the job's own thread) retry on the row's version this often. */
+    private static final int MAX_OPTIMISTIC_ATTEMPTS = 20;
+
+    private final SessionFactory sessionFactory;
+    private final Clock clock;
+
+    private JobStore(SessionFactory sessionFactory, Clock clock) {
+        this.sessionFactory = sessionFactory;
+        this.clock = clock;
+    }
+
+    /** Opens the store on an already migrated database; the DataSource stays the caller's to close. */
+    public static JobStore open(DataSource dataSource, Clock clock) {
+        Configuration configuration = new Configuration()
+                .addAnnotatedClass(BuildRequestRow.class)
+                .addAnnotatedClass(JobRow.class)
+                .addAnnotatedClass(JobHistoryEntry.class);
+        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
+        // Flyway owns the schema; Hibernate only checks that the mapping agrees with it.
+        configuration.setProperty(AvailableSettings.JAKARTA_HBM2DDL_DATABASE_ACTION, "none");
+        configuration.setProperty(AvailableSettings.HBM2DDL_AUTO, "validate");
+        configuration.setProperty(AvailableSettings.JDBC_TIME_ZONE, "UTC");
+        return new JobStore(configuration.buildSessionFactory(), clock);
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Writes a request and its job rows in one transaction, each row with its first history entry. */
+    public void insert(BuildRequestRow request, List<JobRow> jobs, String source) {
+        sessionFactory.inTransaction(session -> {
+            session.persist(request);
+            for (JobRow job : jobs) {
+                session.persist(job);
+                session.persist(JobHistoryEntry.of(job, source, job.createdAt()));
+            }
+        });
+    }
+
+    public Optional<BuildRequestRow> findRequest(UUID id) {
+        return Optional.ofNullable(sessionFactory.fromSession(session -> session.find(BuildRequestRow.class, id)));
+    }
+
+    public Optional<BuildRequestRow> findRequestByIdempotencyKey(String key) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from BuildRequestRow where idempotencyKey = :key", BuildRequestRow.class)
+                .setParameter("key", key)
+                .uniqueResultOptional());
+    }
+
+    public Optional<JobRow> findJob(UUID id) {
+        return Optional.ofNullable(sessionFactory.fromSession(session -> session.find(JobRow.class, id)));
+    }
+
+    public List<JobRow> jobsOfRequest(UUID requestId) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from JobRow where requestId = :id order by target", JobRow.class)
+                .setParameter("id", requestId)
+                .getResultList());
+    }
+
+    public List<JobHistoryEntry> history(UUID jobId) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from JobHistoryEntry where jobId = :id order by id", JobHistoryEntry.class)
+                .setParameter("id", jobId)
+                .getResultList());
+    }
+
+    /**
+     * Applies {@code mutation} to the row and, if anything a user sees changed, stamps it and appends a
+     * history entry, all in one transaction. Lost races on the row's version are retried with a fresh
+     * copy, so the mutation must decide from the row it is given.
+     *
+     * @return the row as committed
+     */
+    public JobRow change(UUID jobId, String source, Consumer<JobRow> mutation) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sessionFactory.fromTransaction(session -> {
+                    JobRow row = session.find(JobRow.class, jobId);
+                    if (row == null) {
+                        throw new BuildNotFoundException(jobId);
+                    }
+                    JobRow.JobRowState before = row.state();
+                    mutation.accept(row);
+                    recordIfChanged(session, row, before, source);
+                    return row;
+                });
+            } catch (OptimisticLockException | StaleStateException e) {
+                if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Completes a job while holding its request's row lock, so that of several targets finishing at
+     * once exactly one sees itself as the last. {@code whenLastOfRequest} runs inside the transaction,
+     * before the row is marked: if it throws, nothing is committed and the job can run again.
+     */
+    public JobRow complete(UUID jobId, String source, String activity, Consumer<BuildRequestRow> whenLastOfRequest) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sessionFactory.fromTransaction(session -> {
+                    JobRow row = session.find(JobRow.class, jobId);
+                    if (row == null) {
+                        throw new BuildNotFoundException(jobId);
+                    }
+                    if (row.status() == JobStatus.COMPLETE) {
+                        return row;
+                    }
+                    BuildRequestRow request = session.find(BuildRequestRow.class, row.requestId(),
+                            LockModeType.PESSIMISTIC_WRITE);
+                    boolean othersComplete = session
+                            .createSelectionQuery("from JobRow where requestId = :id and id <> :self", JobRow.class)
+                            .setParameter("id", row.requestId())
+                            .setParameter("self", row.id())
+                            .getResultList()
+                            .stream()
+                            .allMatch(other -> other.status() == JobStatus.COMPLETE);
+                    if (othersComplete) {
+                        whenLastOfRequest.accept(request);
+                    }
+                    JobRow.JobRowState before = row.state();
+                    row.markComplete(clock.instant(), activity);
+                    recordIfChanged(session, row, before, source);
+                    return row;
+                });
+            } catch (OptimisticLockException | StaleStateException e) {
+                if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void recordIfChanged(org.hibernate.Session session, JobRow row, JobRow.JobRowState before, String source) {
+        if (!row.state().equals(before)) {
+            Instant now = clock.instant();
+            row.touch(now);
+            session.persist(JobHistoryEntry.of(row, source, now));
+        }
+    }
+
+    @Override
+    public void close() {
+        sessionFactory.close();
+    }
+}

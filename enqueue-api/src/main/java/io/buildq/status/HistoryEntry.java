@@ -1,0 +1,14 @@
+package io.buildq.status;
+
+import io.buildq.job.JobStatus;
+import java.time.Instant;
+
+/**
+ * One change of a job row, oldest first in {@code BuildQueue.history}.
+ *
+ * @param source who made the change: {@code enqueue}, {@code worker}, {@code callback} (factory's
+ *               status callback) or {@code poll} (the worker's GET of factory)
+ */
+public record HistoryEntry(Instant recordedAt, String source, JobStatus status, String factoryStatus, int percent,
+                           String activity, String error, int attempt) {
+}
