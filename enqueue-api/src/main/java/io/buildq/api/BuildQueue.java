@@ -8,7 +8,7 @@ import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
-import io.buildq.queue.BuildJob;
+import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
@@ -21,9 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.hibernate.exception.ConstraintViolationException;
-import org.jobrunr.jobs.JobId;
-import org.jobrunr.scheduling.JobBuilder;
-import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.storage.StorageException;
 import org.jobrunr.storage.StorageProvider;
 import org.slf4j.Logger;
@@ -48,12 +45,12 @@ public final class BuildQueue implements AutoCloseable {
 
     private final JobStore store;
     private final StorageProvider storageProvider;
-    private final JobRequestScheduler scheduler;
+    private final JobEnqueuer enqueuer;
 
     BuildQueue(JobStore store, StorageProvider storageProvider) {
         this.store = store;
         this.storageProvider = storageProvider;
-        this.scheduler = new JobRequestScheduler(storageProvider);
+        this.enqueuer = new JobEnqueuer(storageProvider);
     }
 
     /**
@@ -150,16 +147,11 @@ public final class BuildQueue implements AutoCloseable {
     }
 
     /** One job per row, with the row's id: JobRunr skips an id it already has, so this may run twice. */
-    void enqueueJobs(BuildRequestRow request, List<JobRow> jobs) {
+    private void enqueueJobs(BuildRequestRow request, List<JobRow> jobs) {
         for (JobRow job : jobs) {
-            if (job.status().isTerminal()) {
-                continue;
+            if (!job.status().isTerminal()) {
+                enqueuer.enqueue(request, job);
             }
-            JobId ignored = scheduler.create(JobBuilder.aJob()
-                    .withId(job.jobRunrJobId())
-                    .withName("Build " + request.imageName() + " for " + job.target())
-                    .withLabels("build", job.target())
-                    .withJobRequest(new BuildJob(job.id())));
         }
     }
 

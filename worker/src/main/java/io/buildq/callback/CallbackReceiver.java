@@ -1,0 +1,149 @@
+package io.buildq.callback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.buildq.api.BuildNotFoundException;
+import io.buildq.factory.FactoryClient;
+import io.buildq.factory.FactoryImage;
+import io.buildq.progress.ProgressWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoint factory's status callbacks reach: {@code PUT /callbacks/target_images/{job}/{attempt}}.
+ * Factory sends each status change once and ignores errors, so a callback is written straight to the
+ * row (any worker can do that) and the job's thread is woken. The URLs carry a per-process secret as
+ * user info, which factory turns into HTTP Basic auth, so that nobody else can forge progress.
+ */
+public final class CallbackReceiver implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackReceiver.class);
+    private static final Pattern PATH = Pattern.compile("/callbacks/target_images/([0-9a-fA-F-]{36})/(\\d+)");
+    private static final String USER = "buildq";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ProgressWriter progress;
+    private final FactoryClient factory;
+    private final URI publicBase;
+    private final String secret;
+
+    /**
+     * @param bind       the address and port to listen on (port 0 picks one)
+     * @param publicBase the base URL factory should call, or null for {@code http://<bind address>:<port>}
+     */
+    public CallbackReceiver(InetSocketAddress bind, URI publicBase, ProgressWriter progress, FactoryClient factory) {
+        this.progress = progress;
+        this.factory = factory;
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        this.secret = HexFormat.of().formatHex(random);
+        try {
+            this.server = HttpServer.create(bind, 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for factory callbacks on " + bind, e);
+        }
+        this.executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "buildq-callbacks");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/callbacks/", this::handle);
+        server.start();
+        this.publicBase = publicBase != null ? publicBase
+                : URI.create("http://" + bind.getAddress().getHostAddress() + ":" + server.getAddress().getPort());
+        log.info("Listening for Image Factory callbacks on {}", server.getAddress());
+    }
+
+    /** The callback URL for one attempt of one job, with the secret as user info. */
+    public String callbackUrl(UUID jobId, int attempt) {
+        return publicBase.getScheme() + "://" + USER + ":" + secret + "@" + publicBase.getRawAuthority()
+                + stripTrailingSlash(publicBase.getRawPath()) + "/callbacks/target_images/" + jobId + "/" + attempt;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher matcher = PATH.matcher(exchange.getRequestURI().getPath());
+            if (!matcher.matches()) {
+                respond(exchange, 404);
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("PUT") && !exchange.getRequestMethod().equals("POST")) {
+                respond(exchange, 405);
+                return;
+            }
+            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                respond(exchange, 401);
+                return;
+            }
+            UUID jobId = UUID.fromString(matcher.group(1));
+            int attempt = Integer.parseInt(matcher.group(2));
+            JsonNode body;
+            FactoryImage report;
+            try {
+                body = factory.readTree(exchange.getRequestBody().readAllBytes());
+                if (body == null || body.get("target_image") == null) {
+                    // A template build also sends its implicit base image's changes here; the
+                    // target image's own PENDING already says that the base image is building.
+                    respond(exchange, 200);
+                    return;
+                }
+                report = factory.parseImage(body);
+            } catch (IOException | RuntimeException e) {
+                log.warn("Unreadable factory callback for job {}: {}", jobId, e.toString());
+                respond(exchange, 400);
+                return;
+            }
+            try {
+                progress.record(jobId, attempt, report, ProgressWriter.SOURCE_CALLBACK);
+                respond(exchange, 200);
+            } catch (BuildNotFoundException e) {
+                respond(exchange, 404);
+            } catch (RuntimeException e) {
+                // The job's own polling will pick the status up; factory does not retry anyway.
+                log.warn("Could not record factory callback for job {}", jobId, e);
+                respond(exchange, 500);
+            }
+        }
+    }
+
+    private boolean authorized(String header) {
+        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return header != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                header.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange exchange, int status) throws IOException {
+        exchange.sendResponseHeaders(status, -1);
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path == null ? "" : path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,118 @@
+package io.buildq.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.buildq.callback.CallbackReceiver;
+import io.buildq.factory.FactoryClient;
+import io.buildq.iwhd.IwhdClient;
+import io.buildq.job.JobStore;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.progress.ProgressSignals;
+import io.buildq.progress.ProgressWriter;
+import io.buildq.queue.BuildJobHandler;
+import io.buildq.queue.JobEnqueuer;
+import io.buildq.queue.JobRunrStorage;
+import io.buildq.registration.IwhdRegistrar;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import okhttp3.OkHttpClient;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker process's parts, wired: JobRunr's BackgroundJobServer running {@link BuildJobRunner}s,
+ * the factory callback listener, and the reconciler. Any number of workers can share one database.
+ */
+public final class BuildqWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BuildqWorker.class);
+
+    private final JobStore store;
+    private final StorageProvider storageProvider;
+    private final OkHttpClient http;
+    private final CallbackReceiver callbacks;
+    private final BackgroundJobServer server;
+    private final ScheduledExecutorService reconcilerTimer;
+
+    private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
+                         BackgroundJobServer server, ScheduledExecutorService reconcilerTimer) {
+        this.store = store;
+        this.storageProvider = storageProvider;
+        this.http = http;
+        this.callbacks = callbacks;
+        this.server = server;
+        this.reconcilerTimer = reconcilerTimer;
+    }
+
+    /** Starts a worker on a migrated database; the DataSource stays the caller's to close. */
+    public static BuildqWorker start(DataSource dataSource, WorkerSettings settings) {
+        new BuildqMigrations(dataSource).verify();
+        JobStore store = JobStore.open(dataSource, Clock.systemUTC());
+        JsonMapper jsonMapper = JobRunrStorage.jsonMapper();
+        StorageProvider storageProvider = JobRunrStorage.open(dataSource, jsonMapper);
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .readTimeout(Duration.ofSeconds(60))
+                .callTimeout(Duration.ofSeconds(120))
+                .build();
+        FactoryClient factory = new FactoryClient(http, new ObjectMapper(), settings.factoryUrl());
+        IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(http, settings.iwhdUrl()));
+        ProgressSignals signals = new ProgressSignals();
+        ProgressWriter progress = new ProgressWriter(store, signals);
+        CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
+        BuildJobRunner runner = new BuildJobRunner(store, factory, progress, signals, callbacks, registrar,
+                settings.factoryPollInterval());
+        JobActivator activator = new JobActivator() {
+            @Override
+            public <T> T activateJob(Class<T> type) {
+                // JobRunr names the thin handler of enqueue-api; the worker runs its subclass.
+                return type == BuildJobHandler.class ? type.cast(runner) : null;
+            }
+        };
+        BackgroundJobServer server = new BackgroundJobServer(storageProvider, jsonMapper, activator,
+                BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                        .andWorkerCount(settings.workers())
+                        .andPollInterval(settings.queuePollInterval()));
+        server.start();
+        ScheduledExecutorService reconcilerTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "buildq-reconciler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        JobReconciler reconciler = new JobReconciler(store, new JobEnqueuer(storageProvider), settings.reconcileInterval());
+        long period = settings.reconcileInterval().toMillis();
+        reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
+        log.info("buildq worker started: {} workers, factory {}, iwhd {}", settings.workers(), settings.factoryUrl(),
+                settings.iwhdUrl());
+        return new BuildqWorker(store, storageProvider, http, callbacks, server, reconcilerTimer);
+    }
+
+    /** Whether JobRunr's server still runs (it stops itself for good after database failures). */
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    public int callbackPort() {
+        return callbacks.port();
+    }
+
+    /** Stops taking jobs; running builds are interrupted and reattached by the next worker that runs them. */
+    @Override
+    public void close() {
+        reconcilerTimer.shutdownNow();
+        server.stop();
+        callbacks.close();
+        storageProvider.close();
+        store.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

@@ -1,0 +1,67 @@
+package io.buildq.worker;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a worker process needs besides its database.
+ *
+ * @param factoryUrl          Image Factory's REST root, e.g. {@code http://localhost:8075/imagefactory}
+ * @param iwhdUrl             iwhd's root, e.g. {@code http://localhost:9090}
+ * @param workers             JobRunr worker threads: builds this process follows at once
+ * @param callbackBind        where to listen for factory's status callbacks
+ * @param callbackUrl         the base URL factory can reach that listener at; null for the bind address
+ * @param factoryPollInterval how often a build asks factory for its status when no callback came
+ * @param queuePollInterval   JobRunr's poll interval for new jobs (5 s at least on SQL databases)
+ * @param reconcileInterval   how often QUEUED rows without a JobRunr job are looked for
+ */
+public record WorkerSettings(String factoryUrl, String iwhdUrl, int workers, InetSocketAddress callbackBind,
+                             URI callbackUrl, Duration factoryPollInterval, Duration queuePollInterval,
+                             Duration reconcileInterval) {
+
+    public WorkerSettings {
+        Objects.requireNonNull(factoryUrl, "factoryUrl");
+        Objects.requireNonNull(iwhdUrl, "iwhdUrl");
+        Objects.requireNonNull(callbackBind, "callbackBind");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        if (queuePollInterval.compareTo(Duration.ofSeconds(5)) < 0) {
+            throw new IllegalArgumentException("JobRunr polls SQL databases every 5 s at the most; queuePollInterval was "
+                    + queuePollInterval);
+        }
+    }
+
+    /** Defaults: 8 workers, callbacks on 127.0.0.1:8076, factory polled every 10 s, the queue every 5 s. */
+    public static WorkerSettings defaults(String factoryUrl, String iwhdUrl) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, 8, new InetSocketAddress("127.0.0.1", 8076), null,
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public WorkerSettings withWorkers(int count) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, count, callbackBind, callbackUrl, factoryPollInterval,
+                queuePollInterval, reconcileInterval);
+    }
+
+    public WorkerSettings withCallback(InetSocketAddress bind, URI url) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, bind, url, factoryPollInterval, queuePollInterval,
+                reconcileInterval);
+    }
+
+    public WorkerSettings withFactoryPollInterval(Duration interval) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, interval, queuePollInterval,
+                reconcileInterval);
+    }
+
+    public WorkerSettings withQueuePollInterval(Duration interval) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval, interval,
+                reconcileInterval);
+    }
+
+    public WorkerSettings withReconcileInterval(Duration interval) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
+                queuePollInterval, interval);
+    }
+}

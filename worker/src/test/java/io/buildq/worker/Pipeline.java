@@ -1,0 +1,64 @@
+package io.buildq.worker;
+
+import io.buildq.api.BuildQueue;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.queue.JobRunrStorage;
+import io.buildq.sim.factory.FactorySimulator;
+import io.buildq.sim.iwhd.IwhdSimulator;
+import io.buildq.testing.TestDatabase;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.storage.StorageProvider;
+
+/**
+ * Everything a build needs, started for real: a fresh database, both simulators over HTTP, a worker
+ * and a BuildQueue. Tests go through the same API Conductor uses.
+ */
+final class Pipeline implements AutoCloseable {
+
+    final TestDatabase db;
+    final FactorySimulator factory;
+    final IwhdSimulator iwhd;
+    final BuildQueue queue;
+    final StorageProvider jobRunr;
+    private BuildqWorker worker;
+
+    Pipeline(TestDatabase.Kind kind, boolean startWorker) {
+        db = TestDatabase.create(kind);
+        new BuildqMigrations(db.dataSource()).migrate();
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(60)).start();
+        iwhd = IwhdSimulator.builder().strictQueries(true).start();
+        queue = BuildQueue.create(db.dataSource());
+        jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
+        if (startWorker) {
+            startWorker();
+        }
+    }
+
+    void startWorker() {
+        worker = BuildqWorker.start(db.dataSource(), WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
+                .withWorkers(4)
+                .withCallback(new InetSocketAddress("127.0.0.1", 0), null)
+                // Long enough that the statuses only callbacks carry must come through callbacks.
+                .withFactoryPollInterval(Duration.ofSeconds(2))
+                .withReconcileInterval(Duration.ofSeconds(1)));
+    }
+
+    StateName jobRunrState(UUID jobId) {
+        return jobRunr.getJobById(jobId).getState();
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.close();
+        }
+        jobRunr.close();
+        queue.close();
+        factory.close();
+        iwhd.close();
+        db.close();
+    }
+}
