@@ -1,0 +1,202 @@
+package io.buildq.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildq.build.BuildRequest;
+import io.buildq.build.IdempotencyKeyConflictException;
+import io.buildq.build.InvalidIdempotencyKeyException;
+import io.buildq.build.InvalidImageException;
+import io.buildq.build.InvalidRequestException;
+import io.buildq.build.InvalidTargetsException;
+import io.buildq.build.InvalidTemplateException;
+import io.buildq.job.JobStatus;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.migrations.SchemaNotMigratedException;
+import io.buildq.status.BuildStatus;
+import io.buildq.status.TargetStatus;
+import io.buildq.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What Conductor sees of BuildQueue without a worker: validation, rows, jobs, idempotency. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BuildQueueContract {
+
+    static final String TEMPLATE = "<template><name>f16</name><os><name>Fedora</name><version>16</version>"
+            + "<arch>x86_64</arch><install type='url'><url>http://mirror.example/f16/</url></install></os></template>";
+
+    private TestDatabase db;
+    private BuildQueue queue;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeAll
+    void start() {
+        db = TestDatabase.create(kind());
+        new BuildqMigrations(db.dataSource()).migrate();
+        queue = BuildQueue.create(db.dataSource());
+    }
+
+    @AfterAll
+    void stop() {
+        queue.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        for (String sql : List.of("delete from buildq_job_history", "delete from buildq_job", "delete from buildq_request",
+                "delete from jobrunr_jobs")) {
+            try (var connection = db.dataSource().getConnection(); var statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aBuildWritesOneQueuedRowAndOneJobRunrJobPerTarget() {
+        UUID buildId = queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("ec2", "rhevm", "vsphere")));
+
+        BuildStatus status = queue.status(buildId);
+        assertThat(status.image()).isEqualTo("web-server");
+        assertThat(status.targets()).extracting(TargetStatus::target).containsExactly("ec2", "rhevm", "vsphere");
+        assertThat(status.targets()).allSatisfy(target -> {
+            assertThat(target.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(target.attempt()).isEqualTo(1);
+            assertThat(target.percent()).isZero();
+            assertThat(queue.history(target.jobId())).singleElement()
+                    .satisfies(entry -> assertThat(entry.source()).isEqualTo("enqueue"));
+        });
+        assertThat(db.count("select count(*) from jobrunr_jobs where state = 'ENQUEUED'")).isEqualTo(3);
+        // The job ids are the row ids: JobRunr can tell us about any row.
+        for (TargetStatus target : status.targets()) {
+            assertThat(db.count("select count(*) from jobrunr_jobs where id = '" + target.jobId() + "'")).isEqualTo(1);
+        }
+    }
+
+    static Stream<Arguments> invalidRequests() {
+        List<String> tooMany = new ArrayList<>(Collections.nCopies(17, "ec2"));
+        return Stream.of(
+                invalid("no image name", InvalidImageException.class, "image", () -> BuildRequest.of(" ", TEMPLATE, List.of("ec2"))),
+                invalid("null image name", InvalidImageException.class, "image", () -> BuildRequest.of(null, TEMPLATE, List.of("ec2"))),
+                invalid("image name too long", InvalidImageException.class, "image",
+                        () -> BuildRequest.of("x".repeat(256), TEMPLATE, List.of("ec2"))),
+                invalid("control character in image", InvalidImageException.class, "image",
+                        () -> BuildRequest.of("web\u0000server", TEMPLATE, List.of("ec2"))),
+                invalid("no template", InvalidTemplateException.class, "template", () -> BuildRequest.of("i", "", List.of("ec2"))),
+                invalid("template not XML", InvalidTemplateException.class, "template",
+                        () -> BuildRequest.of("i", "<template><name>x</template>", List.of("ec2"))),
+                invalid("template with wrong root", InvalidTemplateException.class, "template",
+                        () -> BuildRequest.of("i", "<image><name>x</name></image>", List.of("ec2"))),
+                invalid("template with a DTD", InvalidTemplateException.class, "template",
+                        () -> BuildRequest.of("i", "<!DOCTYPE template [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><template>&x;</template>", List.of("ec2"))),
+                invalid("template too large", InvalidTemplateException.class, "template",
+                        () -> BuildRequest.of("i", "<template>" + "x".repeat(BuildRequest.MAX_TEMPLATE_CHARS) + "</template>", List.of("ec2"))),
+                invalid("no targets", InvalidTargetsException.class, "targets", () -> BuildRequest.of("i", TEMPLATE, List.of())),
+                invalid("unknown target", InvalidTargetsException.class, "targets",
+                        () -> BuildRequest.of("i", TEMPLATE, List.of("ec2", "azure"))),
+                invalid("duplicate target", InvalidTargetsException.class, "targets",
+                        () -> BuildRequest.of("i", TEMPLATE, List.of("ec2", "rhevm", "ec2"))),
+                invalid("too many targets", InvalidTargetsException.class, "targets",
+                        () -> BuildRequest.of("i", TEMPLATE, tooMany)),
+                invalid("null target", InvalidTargetsException.class, "targets",
+                        () -> BuildRequest.of("i", TEMPLATE, Arrays.asList("ec2", null))),
+                invalid("blank idempotency key", InvalidIdempotencyKeyException.class, "idempotencyKey",
+                        () -> BuildRequest.of("i", TEMPLATE, List.of("ec2")).withIdempotencyKey("  ")),
+                invalid("idempotency key too long", InvalidIdempotencyKeyException.class, "idempotencyKey",
+                        () -> BuildRequest.of("i", TEMPLATE, List.of("ec2")).withIdempotencyKey("k".repeat(256))));
+    }
+
+    private static Arguments invalid(String name, Class<? extends InvalidRequestException> type, String field,
+                                     Supplier<BuildRequest> request) {
+        return Arguments.of(name, type, field, request);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidRequests")
+    void eachInvalidFieldRaisesItsOwnTypedExceptionAndWritesNothing(String name,
+            Class<? extends InvalidRequestException> type, String field, Supplier<BuildRequest> request) {
+        assertThatThrownBy(() -> queue.build(request.get()))
+                .isInstanceOf(type)
+                .isInstanceOf(BuildQueueException.class)
+                .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo(field))
+                .hasMessageStartingWith(field + ": ");
+        assertNothingWritten();
+    }
+
+    @Test
+    void theSameIdempotencyKeyTwiceGivesOneBuild() {
+        BuildRequest request = BuildRequest.of("web-server", TEMPLATE, List.of("ec2", "rhevm")).withIdempotencyKey("conductor-42");
+
+        UUID first = queue.build(request);
+        UUID second = queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("rhevm", "ec2")).withIdempotencyKey("conductor-42"));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(db.count("select count(*) from buildq_request")).isEqualTo(1);
+        assertThat(db.count("select count(*) from buildq_job")).isEqualTo(2);
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isEqualTo(2);
+    }
+
+    @Test
+    void theSameIdempotencyKeyWithADifferentRequestIsRefusedAndWritesNothing() {
+        UUID first = queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("ec2")).withIdempotencyKey("k-1"));
+
+        assertThatThrownBy(() -> queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("ec2", "rhevm"))
+                .withIdempotencyKey("k-1")))
+                .isInstanceOfSatisfying(IdempotencyKeyConflictException.class, e -> {
+                    assertThat(e.field()).isEqualTo("idempotencyKey");
+                    assertThat(e.existingBuildId()).isEqualTo(first);
+                });
+        assertThat(db.count("select count(*) from buildq_request")).isEqualTo(1);
+        assertThat(db.count("select count(*) from buildq_job")).isEqualTo(1);
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAKeyTwoIdenticalRequestsAreTwoBuilds() {
+        BuildRequest request = BuildRequest.of("web-server", TEMPLATE, List.of("ec2"));
+
+        assertThat(queue.build(request)).isNotEqualTo(queue.build(request));
+        assertThat(db.count("select count(*) from buildq_request")).isEqualTo(2);
+    }
+
+    @Test
+    void statusOfAnUnknownIdIsATypedError() {
+        UUID unknown = UUID.randomUUID();
+        assertThatThrownBy(() -> queue.status(unknown))
+                .isInstanceOfSatisfying(BuildNotFoundException.class, e -> assertThat(e.id()).isEqualTo(unknown));
+        assertThatThrownBy(() -> queue.history(unknown)).isInstanceOf(BuildNotFoundException.class);
+    }
+
+    @Test
+    void aQueueRefusesADatabaseThatWasNotMigrated() {
+        try (TestDatabase fresh = TestDatabase.create(kind())) {
+            assertThatThrownBy(() -> BuildQueue.create(fresh.dataSource()))
+                    .isInstanceOf(SchemaNotMigratedException.class)
+                    .hasMessageContaining("buildq migrate");
+        }
+    }
+
+    private void assertNothingWritten() {
+        assertThat(db.count("select count(*) from buildq_request")).isZero();
+        assertThat(db.count("select count(*) from buildq_job")).isZero();
+        assertThat(db.count("select count(*) from buildq_job_history")).isZero();
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isZero();
+    }
+}
