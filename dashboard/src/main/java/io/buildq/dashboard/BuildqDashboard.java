@@ -1,0 +1,117 @@
+package io.buildq.dashboard;
+
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.queue.JobRunrStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+import org.jobrunr.dashboard.JobRunrApiHandler;
+import org.jobrunr.dashboard.JobRunrSseHandler;
+import org.jobrunr.dashboard.JobRunrStaticFileHandler;
+import org.jobrunr.dashboard.server.HttpExchangeHandler;
+import org.jobrunr.dashboard.server.http.RedirectHttpHandler;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.ThreadSafeStorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JobRunr's own dashboard (queued, processing, succeeded and failed jobs, requeue, delete) on the
+ * queue's database. JobRunr's server binds every interface and has no bind option, so this carries
+ * the same four public handlers JobRunr registers on an {@link HttpServer} bound where we choose
+ * (jobrunr-notes.md, "Q2"), with anonymous usage reporting off.
+ */
+public final class BuildqDashboard implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BuildqDashboard.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<HttpExchangeHandler> handlers;
+    private final StorageProvider storageProvider;
+
+    private BuildqDashboard(HttpServer server, ExecutorService executor, List<HttpExchangeHandler> handlers,
+                            StorageProvider storageProvider) {
+        this.server = server;
+        this.executor = executor;
+        this.handlers = handlers;
+        this.storageProvider = storageProvider;
+    }
+
+    /** Starts the dashboard on a migrated database; the DataSource stays the caller's to close. */
+    public static BuildqDashboard start(DataSource dataSource, DashboardSettings settings) {
+        new BuildqMigrations(dataSource).verify();
+        JsonMapper jsonMapper = JobRunrStorage.jsonMapper();
+        StorageProvider storageProvider = new ThreadSafeStorageProvider(JobRunrStorage.open(dataSource, jsonMapper));
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+        } catch (IOException e) {
+            storageProvider.close();
+            throw new UncheckedIOException("the dashboard cannot listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        HttpExchangeHandler redirect = new RedirectHttpHandler("/", "/dashboard");
+        List<HttpExchangeHandler> secured = List.of(
+                new JobRunrStaticFileHandler(),
+                new JobRunrApiHandler(storageProvider, jsonMapper, false),
+                new JobRunrSseHandler(storageProvider, jsonMapper));
+        server.createContext(redirect.getContextPath(), redirect);
+        for (HttpExchangeHandler handler : secured) {
+            HttpContext context = server.createContext(handler.getContextPath(), handler);
+            if (settings.requiresLogin()) {
+                context.setAuthenticator(authenticator(settings));
+            }
+        }
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "buildq-dashboard");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.start();
+        log.info("JobRunr dashboard at http://{}:{}/dashboard", settings.host(), server.getAddress().getPort());
+        return new BuildqDashboard(server, executor, List.of(redirect, secured.get(0), secured.get(1), secured.get(2)),
+                storageProvider);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        for (HttpExchangeHandler handler : handlers) {
+            handler.close();
+        }
+        server.stop(0);
+        executor.shutdownNow();
+        storageProvider.close();
+    }
+
+    private static BasicAuthenticator authenticator(DashboardSettings settings) {
+        return new BasicAuthenticator("buildq") {
+            @Override
+            public boolean checkCredentials(String username, String password) {
+                return constantTimeEquals(username, settings.username()) & constantTimeEquals(password, settings.password());
+            }
+        };
+    }
+
+    private static boolean constantTimeEquals(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,83 @@
+package io.buildq.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.buildq.api.BuildQueue;
+import io.buildq.build.BuildRequest;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.testing.TestDatabase;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import okhttp3.Credentials;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+class BuildqDashboardTest {
+
+    private final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).build();
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void servesJobRunrsDashboardAndApiOnLoopbackWithAnEnqueuedBuild(TestDatabase.Kind kind) throws IOException {
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            new BuildqMigrations(db.dataSource()).migrate();
+            UUID jobId;
+            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
+                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
+                jobId = queue.status(build).target("ec2").jobId();
+            }
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
+                assertThat(dashboard.address().getAddress().isLoopbackAddress()).isTrue();
+                String base = "http://127.0.0.1:" + dashboard.port();
+                try (Response root = get(base + "/", null)) {
+                    assertThat(root.code()).isEqualTo(302);
+                    assertThat(root.header("Location")).isEqualTo("/dashboard");
+                }
+                try (Response page = get(base + "/dashboard", null)) {
+                    assertThat(page.code()).isEqualTo(200);
+                    assertThat(page.body().string()).containsIgnoringCase("<html");
+                }
+                try (Response jobs = get(base + "/api/jobs?state=ENQUEUED", null)) {
+                    assertThat(jobs.code()).isEqualTo(200);
+                    assertThat(jobs.body().string()).contains(jobId.toString()).contains("Build web for ec2");
+                }
+            }
+        }
+    }
+
+    @Test
+    void withCredentialsEveryPageButTheRedirectAsksForThem() throws IOException {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            new BuildqMigrations(db.dataSource()).migrate();
+            DashboardSettings settings = new DashboardSettings("127.0.0.1", 0, "ops", "s3cret");
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), settings)) {
+                String base = "http://127.0.0.1:" + dashboard.port();
+                assertThat(get(base + "/dashboard", null).code()).isEqualTo(401);
+                assertThat(get(base + "/api/jobs?state=FAILED", Credentials.basic("ops", "wrong")).code()).isEqualTo(401);
+                assertThat(get(base + "/api/jobs?state=FAILED", Credentials.basic("ops", "s3cret")).code()).isEqualTo(200);
+                assertThat(get(base + "/", null).code()).isEqualTo(302);
+            }
+        }
+    }
+
+    @Test
+    void refusesToListenBeyondLoopbackWithoutAPassword() {
+        assertThatThrownBy(() -> new DashboardSettings("0.0.0.0", 8000, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BUILDQ_DASHBOARD_PASSWORD");
+    }
+
+    private Response get(String url, String authorization) throws IOException {
+        Request.Builder request = new Request.Builder().url(url);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.newCall(request.build()).execute();
+    }
+}
