@@ -1,0 +1,51 @@
+package io.buildq.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.dashboard.BuildqDashboard;
+import io.buildq.dashboard.DashboardSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = "Serves JobRunr's dashboard for the queue's database: queued, running and failed work, requeue and delete.",
+        footer = {"", "Example:", "  buildq dashboard --db jdbc:postgresql://db/buildq --port 8000"})
+final class DashboardCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Option(names = "--host", defaultValue = "${env:BUILDQ_DASHBOARD_HOST:-127.0.0.1}",
+            description = "address to listen on (env BUILDQ_DASHBOARD_HOST, default ${DEFAULT-VALUE}); off loopback a password is required")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:BUILDQ_DASHBOARD_PORT:-8000}",
+            description = "port (env BUILDQ_DASHBOARD_PORT, default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--user", defaultValue = "${env:BUILDQ_DASHBOARD_USER}",
+            description = "Basic auth user (env BUILDQ_DASHBOARD_USER)")
+    String user;
+
+    @Option(names = "--password", defaultValue = "${env:BUILDQ_DASHBOARD_PASSWORD}",
+            description = "Basic auth password (env BUILDQ_DASHBOARD_PASSWORD; prefer the variable)")
+    String password;
+
+    @Override
+    public Integer call() {
+        DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password));
+        HikariDataSource dataSource = database.open("buildq-dashboard");
+        BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
+        System.out.println("JobRunr dashboard: http://" + host + ":" + dashboard.port() + "/dashboard");
+        Processes.runUntilStopped(() -> {
+            dashboard.close();
+            dataSource.close();
+        });
+        return 0;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,67 @@
+package io.buildq.cli;
+
+import io.buildq.sim.factory.FactorySimulator;
+import io.buildq.sim.iwhd.IwhdSimulator;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Runs a simulator of Image Factory or iwhd on its own, for trying buildq without the real services.",
+        subcommands = {SimulateCommand.Factory.class, SimulateCommand.Iwhd.class})
+final class SimulateCommand {
+
+    @Command(name = "factory", mixinStandardHelpOptions = true,
+            description = "An Image Factory REST v2 simulator. Put 'simulate-failure' (all targets) or "
+                    + "'simulate-failure:rhevm,vsphere' in a template to make its build fail.",
+            footer = {"", "Example:", "  buildq simulate factory --port 8075 --step-seconds 5 --verbose"})
+    static final class Factory implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "address (default ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", defaultValue = "8075", description = "port (default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--step-millis", defaultValue = "2000",
+                description = "duration of one build step; a build has 3 base and 3 target steps (default ${DEFAULT-VALUE})")
+        long stepMillis;
+
+        @Option(names = "--verbose", description = "show live status and percent over GET (real factory did not)")
+        boolean verbose;
+
+        @Option(names = "--max-concurrent-builds", defaultValue = "2", description = "factory's build slots (default ${DEFAULT-VALUE})")
+        int maxConcurrentBuilds;
+
+        @Override
+        public Integer call() {
+            FactorySimulator factory = FactorySimulator.builder().address(host).port(port)
+                    .stepDuration(Duration.ofMillis(stepMillis)).verbose(verbose)
+                    .maxConcurrentBuilds(maxConcurrentBuilds).start();
+            System.out.println("Image Factory simulator: " + factory.baseUrl());
+            Processes.runUntilStopped(factory::close);
+            return 0;
+        }
+    }
+
+    @Command(name = "iwhd", mixinStandardHelpOptions = true, description = "An iwhd 0.96 simulator.",
+            footer = {"", "Example:", "  buildq simulate iwhd --port 9090"})
+    static final class Iwhd implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "address (default ${DEFAULT-VALUE})")
+        String host;
+
+        @Option(names = "--port", defaultValue = "9090", description = "port (default ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--strict-queries", description = "answer 400 to a query that does not parse (real iwhd returned everything)")
+        boolean strictQueries;
+
+        @Override
+        public Integer call() {
+            IwhdSimulator iwhd = IwhdSimulator.builder().address(host).port(port).strictQueries(strictQueries).start();
+            System.out.println("iwhd simulator: " + iwhd.baseUrl());
+            Processes.runUntilStopped(iwhd::close);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.buildq.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.worker.BuildqWorker;
+import io.buildq.worker.WorkerSettings;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Runs builds: a JobRunr BackgroundJobServer that drives Image Factory and registers results in iwhd.",
+        footer = {"", "Example:", "  buildq worker --db jdbc:postgresql://db/buildq --factory http://factory:8075/imagefactory \\",
+                "      --iwhd http://iwhd:9090 --callback-bind 0.0.0.0:8076 --callback-url http://worker-1:8076"})
+final class WorkerCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions database;
+
+    @Mixin
+    WorkerOptions worker;
+
+    @Override
+    public Integer call() {
+        HikariDataSource dataSource = database.open("buildq-worker");
+        BuildqWorker running = BuildqWorker.start(dataSource, worker.settings());
+        Processes.runUntilStopped(() -> {
+            running.close();
+            dataSource.close();
+        });
+        return 0;
+    }
+
+    /** The worker's settings as flags and BUILDQ_* variables; shared with {@code demo}. */
+    static final class WorkerOptions {
+        @Option(names = "--factory", required = true, defaultValue = "${env:BUILDQ_FACTORY_URL}",
+                description = "Image Factory's REST root (env BUILDQ_FACTORY_URL), e.g. http://localhost:8075/imagefactory")
+        String factoryUrl;
+
+        @Option(names = "--iwhd", required = true, defaultValue = "${env:BUILDQ_IWHD_URL}",
+                description = "iwhd's root (env BUILDQ_IWHD_URL), e.g. http://localhost:9090")
+        String iwhdUrl;
+
+        @Option(names = "--workers", defaultValue = "${env:BUILDQ_WORKERS:-8}",
+                description = "builds this process follows at once (env BUILDQ_WORKERS, default ${DEFAULT-VALUE})")
+        int workers;
+
+        @Option(names = "--callback-bind", defaultValue = "${env:BUILDQ_CALLBACK_BIND:-127.0.0.1:8076}",
+                description = "host:port to receive factory's status callbacks on (env BUILDQ_CALLBACK_BIND, default ${DEFAULT-VALUE})")
+        String callbackBind;
+
+        @Option(names = "--callback-url", defaultValue = "${env:BUILDQ_CALLBACK_URL}",
+                description = "the URL factory reaches the callback listener at (env BUILDQ_CALLBACK_URL; default: the bind address)")
+        String callbackUrl;
+
+        @Option(names = "--factory-poll-interval", defaultValue = "${env:BUILDQ_FACTORY_POLL_SECONDS:-10}",
+                description = "seconds between GETs of a build's status when no callback came (env BUILDQ_FACTORY_POLL_SECONDS, default ${DEFAULT-VALUE})")
+        int factoryPollSeconds;
+
+        @Option(names = "--poll-interval", defaultValue = "${env:BUILDQ_POLL_SECONDS:-5}",
+                description = "seconds between JobRunr's polls for new jobs, 5 at least (env BUILDQ_POLL_SECONDS, default ${DEFAULT-VALUE})")
+        int pollSeconds;
+
+        WorkerSettings settings() {
+            int colon = callbackBind.lastIndexOf(':');
+            if (colon < 1) {
+                throw new IllegalArgumentException("--callback-bind must be host:port, was '" + callbackBind + "'");
+            }
+            InetSocketAddress bind = new InetSocketAddress(callbackBind.substring(0, colon),
+                    Integer.parseInt(callbackBind.substring(colon + 1)));
+            return WorkerSettings.defaults(factoryUrl, iwhdUrl)
+                    .withWorkers(workers)
+                    .withCallback(bind, callbackUrl == null || callbackUrl.isEmpty() ? null : URI.create(callbackUrl))
+                    .withFactoryPollInterval(Duration.ofSeconds(factoryPollSeconds))
+                    .withQueuePollInterval(Duration.ofSeconds(pollSeconds));
+        }
+    }
+}

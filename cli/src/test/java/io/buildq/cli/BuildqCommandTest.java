@@ -1,0 +1,87 @@
+package io.buildq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.buildq.testing.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+/** The `buildq` command as an operator runs it: exit codes and what it prints. */
+class BuildqCommandTest {
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = BuildqCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void migrateCreatesTheSchemaAndSaysSo(TestDatabase.Kind kind) {
+        try (TestDatabase db = TestDatabase.create(kind)) {
+            Run first = run("migrate", "--db", db.url());
+            Run second = run("migrate", "--db", db.url());
+
+            assertThat(first.exitCode()).isZero();
+            assertThat(first.out()).contains("buildq schema is up to date (1 migration(s) applied)");
+            assertThat(second.out()).contains("(0 migration(s) applied)");
+            assertThat(db.count("select count(*) from buildq_job")).isZero();
+        }
+    }
+
+    @Test
+    void aWorkerOnAnUnmigratedDatabaseStopsWithOneLineThatSaysWhatToRun() {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            Run run = run("worker", "--db", db.url(), "--factory", "http://127.0.0.1:1/imagefactory",
+                    "--iwhd", "http://127.0.0.1:1", "--callback-bind", "127.0.0.1:0");
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).startsWith("buildq: The database schema is not up to date")
+                    .contains("buildq migrate").doesNotContain("\n\tat ");
+        }
+    }
+
+    @Test
+    void aMalformedCallbackAddressIsOneClearLine() {
+        Run run = run("worker", "--db", "jdbc:h2:mem:x", "--factory", "http://f/imagefactory", "--iwhd", "http://i",
+                "--callback-bind", "8076");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("buildq: --callback-bind must be host:port, was '8076'");
+    }
+
+    @Test
+    void aMissingDatabaseIsAUsageErrorNamingTheOption() {
+        Run run = run("migrate");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--db");
+    }
+
+    @Test
+    void theDemoBuildsTheSampleImageOneTargetSucceedingAndOneFailingWithFactorysError(@TempDir Path dataDir) {
+        Run run = run("demo", "--data-dir", dataDir.toString(), "--dashboard-port", "0", "--factory-port", "0",
+                "--iwhd-port", "0", "--callback-port", "0", "--step-millis", "50", "--exit-when-done");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("JobRunr dashboard   http://127.0.0.1:")
+                .containsPattern("ec2 +COMPLETE +100%")
+                .containsPattern("rhevm +FAILED")
+                .contains("error: ImageFactoryException: Failed to customize the image for target rhevm")
+                .contains("The sample build has finished");
+        assertThat(dataDir.resolve("buildq.mv.db")).exists();
+    }
+}
