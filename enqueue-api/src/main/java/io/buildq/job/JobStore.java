@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.hibernate.SessionFactory;
 import org.hibernate.StaleStateException;
@@ -109,24 +110,16 @@ public final class JobStore implements AutoCloseable {
      * @return the row as committed
      */
     public JobRow change(UUID jobId, String source, Consumer<JobRow> mutation) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return sessionFactory.fromTransaction(session -> {
-                    JobRow row = session.find(JobRow.class, jobId);
-                    if (row == null) {
-                        throw new BuildNotFoundException(jobId);
-                    }
-                    JobRow.JobRowState before = row.state();
-                    mutation.accept(row);
-                    recordIfChanged(session, row, before, source);
-                    return row;
-                });
-            } catch (OptimisticLockException | StaleStateException e) {
-                if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
-                    throw e;
-                }
+        return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
+            JobRow row = session.find(JobRow.class, jobId);
+            if (row == null) {
+                throw new BuildNotFoundException(jobId);
             }
-        }
+            JobRow.JobRowState before = row.state();
+            mutation.accept(row);
+            recordIfChanged(session, row, before, source);
+            return row;
+        }));
     }
 
     /**
@@ -135,33 +128,37 @@ public final class JobStore implements AutoCloseable {
      * before the row is marked: if it throws, nothing is committed and the job can run again.
      */
     public JobRow complete(UUID jobId, String source, String activity, Consumer<BuildRequestRow> whenLastOfRequest) {
+        return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
+            JobRow row = session.find(JobRow.class, jobId);
+            if (row == null) {
+                throw new BuildNotFoundException(jobId);
+            }
+            if (row.status() == JobStatus.COMPLETE) {
+                return row;
+            }
+            BuildRequestRow request = session.find(BuildRequestRow.class, row.requestId(), LockModeType.PESSIMISTIC_WRITE);
+            boolean othersComplete = session
+                    .createSelectionQuery("from JobRow where requestId = :id and id <> :self", JobRow.class)
+                    .setParameter("id", row.requestId())
+                    .setParameter("self", row.id())
+                    .getResultList()
+                    .stream()
+                    .allMatch(other -> other.status() == JobStatus.COMPLETE);
+            if (othersComplete) {
+                whenLastOfRequest.accept(request);
+            }
+            JobRow.JobRowState before = row.state();
+            row.markComplete(clock.instant(), activity);
+            recordIfChanged(session, row, before, source);
+            return row;
+        }));
+    }
+
+    /** Runs a transaction again, on fresh rows, when it lost a race on a row's version. */
+    private static <T> T retryingVersionConflicts(Supplier<T> transaction) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sessionFactory.fromTransaction(session -> {
-                    JobRow row = session.find(JobRow.class, jobId);
-                    if (row == null) {
-                        throw new BuildNotFoundException(jobId);
-                    }
-                    if (row.status() == JobStatus.COMPLETE) {
-                        return row;
-                    }
-                    BuildRequestRow request = session.find(BuildRequestRow.class, row.requestId(),
-                            LockModeType.PESSIMISTIC_WRITE);
-                    boolean othersComplete = session
-                            .createSelectionQuery("from JobRow where requestId = :id and id <> :self", JobRow.class)
-                            .setParameter("id", row.requestId())
-                            .setParameter("self", row.id())
-                            .getResultList()
-                            .stream()
-                            .allMatch(other -> other.status() == JobStatus.COMPLETE);
-                    if (othersComplete) {
-                        whenLastOfRequest.accept(request);
-                    }
-                    JobRow.JobRowState before = row.state();
-                    row.markComplete(clock.instant(), activity);
-                    recordIfChanged(session, row, before, source);
-                    return row;
-                });
+                return transaction.get();
             } catch (OptimisticLockException | StaleStateException e) {
                 if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
                     throw e;

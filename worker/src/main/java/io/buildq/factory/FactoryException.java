@@ -1,30 +1,17 @@
 package io.buildq.factory;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.api.RemoteServiceException;
 
 /**
  * Image Factory refused a call or could not be reached. Factory's error bodies are plain text, kept
- * here as the message; {@link #status()} is the HTTP status, or 0 when no answer came.
+ * in the message.
  */
-public class FactoryException extends BuildQueueException {
-    private final int status;
-
+public class FactoryException extends RemoteServiceException {
     public FactoryException(String message, int status) {
-        super(message);
-        this.status = status;
+        super(message, status);
     }
 
     public FactoryException(String message, Throwable cause) {
         super(message, cause);
-        this.status = 0;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    /** Unreachable, timed out or a 5xx: worth trying again, reattaching to the same image. */
-    public boolean isTransient() {
-        return status == 0 || status >= 500;
     }
 }
