@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +61,76 @@ public final class FactoryClient {
 
     /** The target image as factory has it stored (real factory shows NEW until the outcome). */
     public FactoryImage getTargetImage(String id) {
+        return get("target_images", id);
+    }
+
+    /**
+     * Pushes a built target image to a provider account. The credentials travel in this request
+     * only: factory neither stores nor returns them.
+     *
+     * @param provider    the provider as factory expects it (a region name such as {@code ec2-us-east-1}, or a JSON string)
+     * @param credentials the account's credentials XML
+     */
+    public FactoryImage createProviderImage(String targetImageId, String target, String provider, String credentials,
+                                            List<String> callbacks) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode image = body.putObject("provider_image");
+        image.put("target_image_id", targetImageId);
+        image.put("target", target);
+        image.put("provider", provider);
+        image.put("credentials", credentials);
+        image.putObject("parameters").set("callbacks", json.valueToTree(callbacks));
         return parseImage(call(new Request.Builder()
-                .url(url("target_images", id))
+                .url(url("provider_images"))
+                .header("Accept", "application/json")
+                .post(RequestBody.create(body.toString(), JSON))
+                .build(), 202));
+    }
+
+    public FactoryImage getProviderImage(String id) {
+        return get("provider_images", id);
+    }
+
+    /** Ids of every target image factory holds (its list holds references only). */
+    public List<String> listTargetImages() {
+        return list("target_images", "target_image");
+    }
+
+    public List<String> listProviderImages() {
+        return list("provider_images", "provider_image");
+    }
+
+    /** Asks factory to delete a target image; factory answers 204 and deletes it in the background. */
+    public void deleteTargetImage(String id) {
+        call(new Request.Builder().url(url("target_images", id)).header("Accept", "application/json").delete().build(), 204);
+    }
+
+    /** Deletes a pushed image from its provider; factory needs the provider, credentials and target again. */
+    public void deleteProviderImage(String id, String target, String provider, String credentials) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode image = body.putObject("provider_image");
+        image.put("target", target);
+        image.put("provider", provider);
+        image.put("credentials", credentials);
+        call(new Request.Builder().url(url("provider_images", id)).header("Accept", "application/json")
+                .delete(RequestBody.create(body.toString(), JSON)).build(), 204);
+    }
+
+    private FactoryImage get(String collection, String id) {
+        return parseImage(call(new Request.Builder()
+                .url(url(collection, id))
                 .header("Accept", "application/json")
                 .get()
                 .build(), 200));
+    }
+
+    private List<String> list(String collection, String singular) {
+        JsonNode answer = call(new Request.Builder().url(url(collection)).header("Accept", "application/json").get().build(), 200);
+        List<String> ids = new ArrayList<>();
+        for (JsonNode entry : answer.path(collection)) {
+            ids.add(entry.path(singular).path("id").asText());
+        }
+        return ids;
     }
 
     /**
@@ -86,7 +152,10 @@ public final class FactoryClient {
                 text(detail, "activity"),
                 text(detail, "error"),
                 text(image, "icicle"),
-                text(image, "target"));
+                text(image, "target"),
+                text(image, "provider"),
+                text(image, "identifier_on_provider"),
+                text(image, "provider_account_identifier"));
     }
 
     public JsonNode readTree(byte[] body) throws IOException {
@@ -97,10 +166,11 @@ public final class FactoryClient {
         try (Response response = http.newCall(request).execute()) {
             String body = response.body().string();
             if (response.code() != expected) {
+                // Factory's errors are plain text, kept whole (abbreviated) as the message.
                 throw new FactoryException("Image Factory answered " + response.code() + " to " + request.method() + " "
                         + request.url().encodedPath() + ": " + abbreviate(body), response.code());
             }
-            return json.readTree(body);
+            return body.isEmpty() ? json.createObjectNode() : json.readTree(body);
         } catch (IOException e) {
             throw new FactoryException("Image Factory could not be reached for " + request.method() + " "
                     + request.url() + ": " + e.getMessage(), e);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.buildq.sim.http.FaultSettings;
+import io.buildq.sim.http.Faults;
 import io.buildq.sim.http.SimulatorServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -58,8 +60,11 @@ public final class FactorySimulator implements AutoCloseable {
     private static final int[] VERBOSE_LADDER = {10, 30, 50};
 
     private final ObjectMapper json = new ObjectMapper();
+    private final Faults faults = new Faults();
+    private final OAuthVerifier oauth;
     private final Map<String, SimImage> images = new ConcurrentHashMap<>();
-    private final Map<String, List<String>> childrenOfBase = new ConcurrentHashMap<>();
+    /** Every image ever created, deleted ones too, for {@link #reportedStatuses}. */
+    private final Map<String, SimImage> created = new ConcurrentHashMap<>();
     private final AtomicInteger createdTargetImages = new AtomicInteger();
     private final Duration stepDuration;
     private final boolean verbose;
@@ -79,7 +84,10 @@ public final class FactorySimulator implements AutoCloseable {
         this.callbackClient = new OkHttpClient.Builder()
                 .callTimeout(Duration.ofSeconds(10))
                 .build();
-        this.server = SimulatorServer.start("factory-sim", builder.address, builder.port, this::handle);
+        this.faults.set(builder.faults);
+        this.oauth = builder.oauthClients.isEmpty() ? null : new OAuthVerifier(builder.oauthClients);
+        this.server = SimulatorServer.start("factory-sim", builder.address, builder.port, faults,
+                "Internal Server Error", this::handle);
     }
 
     public static Builder builder() {
@@ -97,11 +105,16 @@ public final class FactorySimulator implements AutoCloseable {
 
     /** Every status the image has had, in order, starting with NEW: what factory reported. */
     public List<String> reportedStatuses(String imageId) {
-        SimImage image = images.get(imageId);
+        SimImage image = created.get(imageId);
         if (image == null) {
             throw new IllegalArgumentException("no image " + imageId);
         }
         return image.reportedStatuses();
+    }
+
+    /** The faults injected now; change them at run time with {@link Faults#set}. */
+    public Faults faults() {
+        return faults;
     }
 
     /** How many target images were created by POST (a duplicate build shows up here). */
@@ -121,11 +134,6 @@ public final class FactorySimulator implements AutoCloseable {
     // ---------------------------------------------------------------- HTTP
 
     private void handle(HttpExchange exchange) throws IOException {
-        String accept = exchange.getRequestHeaders().getFirst("Accept");
-        if (accept != null && !accept.contains("*/*") && !accept.contains("application/json") && !accept.contains("xml")) {
-            SimulatorServer.sendText(exchange, 406, "Responses in " + accept + " are currently unsupported.");
-            return;
-        }
         String path = exchange.getRequestURI().getPath();
         List<String> segments = new ArrayList<>();
         for (String segment : path.split("/")) {
@@ -137,6 +145,21 @@ public final class FactorySimulator implements AutoCloseable {
             SimulatorServer.sendText(exchange, 404, "Not found: '" + path + "'");
             return;
         }
+        boolean open = segments.size() == 1 || segments.get(1).equals("jeos") || segments.get(1).equals("targets");
+        if (!open && oauth != null) {
+            String refusal = oauth.refusal(exchange);
+            if (refusal != null) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "OAuth");
+                SimulatorServer.sendText(exchange, refusal.startsWith("OAuth validation failed") ? 500 : 401, refusal);
+                return;
+            }
+        }
+        // OAuth is checked before Accept, as in factory's RESTtools.
+        String accept = exchange.getRequestHeaders().getFirst("Accept");
+        if (accept != null && !accept.contains("*/*") && !accept.contains("application/json") && !accept.contains("xml")) {
+            SimulatorServer.sendText(exchange, 406, "Responses in " + accept + " are currently unsupported.");
+            return;
+        }
         String method = exchange.getRequestMethod();
         if (segments.size() == 1 && method.equals("GET")) {
             ObjectNode root = json.createObjectNode();
@@ -146,19 +169,36 @@ public final class FactorySimulator implements AutoCloseable {
             sendJson(exchange, 200, root);
             return;
         }
-        List<String> rest = segments.subList(1, segments.size());
-        ImageType type = ImageType.fromCollection(rest.get(rest.size() % 2 == 1 ? rest.size() - 1 : rest.size() - 2));
-        if (type == null) {
-            SimulatorServer.sendText(exchange, 404, "Not found: '" + path + "'");
+        if (segments.get(1).equals("targets")) {
+            SimulatorServer.sendText(exchange, 501, "Not Implemented");
             return;
         }
+        List<String> rest = segments.subList(1, segments.size());
         boolean single = rest.size() % 2 == 0;
+        ImageType type = ImageType.fromCollection(rest.get(single ? rest.size() - 2 : rest.size() - 1));
+        if (type == null) {
+            // An unknown collection is a 500 in factory's list route, a 404 elsewhere.
+            SimulatorServer.sendText(exchange, method.equals("GET") && !single ? 500 : 404, "Not found: '" + path + "'");
+            return;
+        }
         if (single && method.equals("GET")) {
             getOne(exchange, type, rest.get(rest.size() - 1));
+        } else if (single && method.equals("DELETE")) {
+            delete(exchange, type, rest.get(rest.size() - 1));
         } else if (!single && method.equals("GET")) {
             list(exchange, type, rest);
         } else if (!single && method.equals("POST")) {
-            create(exchange, type, rest);
+            Map<String, JsonNode> fields = readFields(exchange, type);
+            if (fields == null) {
+                SimulatorServer.sendText(exchange, 400, type.singular + " not found in request.");
+                return;
+            }
+            String parentFromPath = rest.size() >= 3 ? rest.get(rest.size() - 2) : null;
+            switch (type) {
+                case BASE -> createBase(exchange, fields);
+                case TARGET -> createTarget(exchange, fields, parentFromPath);
+                case PROVIDER -> createProvider(exchange, fields, parentFromPath);
+            }
         } else {
             SimulatorServer.sendText(exchange, 405, "Method not allowed.");
         }
@@ -172,21 +212,19 @@ public final class FactorySimulator implements AutoCloseable {
         }
         ObjectNode fields = verbose ? image.fields(json) : image.persistedFields(json);
         fields.put("href", requestUrl(exchange));
-        if (type == ImageType.TARGET) {
-            if (image.baseImageId == null) {
-                fields.putNull("base_image");
-            } else {
-                ObjectNode base = fields.putObject("base_image");
-                base.put("_type", ImageType.BASE.typeName);
-                base.put("id", image.baseImageId);
-                base.put("href", collectionUrl(exchange, ImageType.BASE) + "/" + image.baseImageId);
+        switch (type) {
+            case BASE -> {
+                ArrayNode refs = fields.putObject("target_images").putArray("target_images");
+                childrenOf(id, ImageType.TARGET).forEach(child ->
+                        refs.addObject().set("target_image", reference(exchange, ImageType.TARGET, child.id)));
             }
-            fields.putObject("provider_images").putArray("provider_images");
-        } else {
-            ArrayNode refs = fields.putObject("target_images").putArray("target_images");
-            for (String childId : childrenOfBase.getOrDefault(id, List.of())) {
-                refs.addObject().set("target_image", reference(exchange, ImageType.TARGET, childId));
+            case TARGET -> {
+                putReference(exchange, fields, "base_image", ImageType.BASE, image.parentId);
+                ArrayNode refs = fields.putObject("provider_images").putArray("provider_images");
+                childrenOf(id, ImageType.PROVIDER).forEach(child ->
+                        refs.addObject().set("provider_image", reference(exchange, ImageType.PROVIDER, child.id)));
             }
+            case PROVIDER -> putReference(exchange, fields, "target_image", ImageType.TARGET, image.parentId);
         }
         ObjectNode body = json.createObjectNode();
         body.set(type.singular, fields);
@@ -198,42 +236,34 @@ public final class FactorySimulator implements AutoCloseable {
         ArrayNode refs = json.createArrayNode();
         images.values().stream()
                 .filter(image -> image.type == type)
-                .filter(image -> parentId == null || parentId.equals(image.baseImageId))
+                .filter(image -> parentId == null || parentId.equals(image.parentId))
                 .forEach(image -> refs.addObject().set(type.singular, reference(exchange, type, image.id)));
         ObjectNode body = json.createObjectNode();
         body.set(type.collection, refs);
         sendJson(exchange, 200, body);
     }
 
-    private void create(HttpExchange exchange, ImageType type, List<String> rest) throws IOException {
-        Map<String, JsonNode> fields = readFields(exchange, type);
-        if (fields == null) {
-            SimulatorServer.sendText(exchange, 400, type.singular + " not found in request.");
-            return;
-        }
+    private void createBase(HttpExchange exchange, Map<String, JsonNode> fields) throws IOException {
         String template = text(fields.get("template"));
-        JsonNode parameters = fields.getOrDefault("parameters", json.createObjectNode());
-        if (type == ImageType.BASE) {
-            if (template == null) {
-                SimulatorServer.sendText(exchange, 500, "Internal Server Error: a base image needs a template");
-                return;
-            }
-            SimImage base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
-            respondCreated(exchange, base, null);
-            clock.execute(() -> startBuild(base));
+        if (template == null) {
+            SimulatorServer.sendText(exchange, 500, "Internal Server Error: a base image needs a template");
             return;
         }
+        SimImage base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters(fields)));
+        respondCreated(exchange, base);
+        clock.execute(() -> startBuild(base));
+    }
+
+    private void createTarget(HttpExchange exchange, Map<String, JsonNode> fields, String parentFromPath)
+            throws IOException {
         String target = text(fields.get("target"));
-        String baseImageId = text(fields.get("base_image_id"));
-        if (baseImageId == null && rest.size() >= 3) {
-            baseImageId = rest.get(rest.size() - 2);
-        }
+        String template = text(fields.get("template"));
+        String baseImageId = Optional.ofNullable(text(fields.get("base_image_id"))).orElse(parentFromPath);
         if (target == null) {
             SimulatorServer.sendText(exchange, 500, "Internal Server Error: KeyError: 'target'");
             return;
         }
         SimImage base;
-        boolean chained = false;
         if (baseImageId != null) {
             base = images.get(baseImageId);
             if (base == null || base.type != ImageType.BASE) {
@@ -242,36 +272,146 @@ public final class FactorySimulator implements AutoCloseable {
             }
         } else if (template != null) {
             // Factory builds the base image first; the request's parameters (and callbacks) go to both.
-            base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
-            chained = true;
+            base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters(fields)));
+            clock.execute(() -> startBuild(base));
         } else {
-            SimulatorServer.sendText(exchange, 500,
-                    "Internal Server Error: a target image needs a base_image_id or a template");
+            SimulatorServer.sendText(exchange, 500, "Internal Server Error: a target image needs a base_image_id or a template");
             return;
         }
-        SimImage targetImage = register(new SimImage(uuid(), ImageType.TARGET, base.template, target, base.id, parameters));
-        childrenOfBase.computeIfAbsent(base.id, id -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(targetImage.id);
+        SimImage image = register(new SimImage(uuid(), ImageType.TARGET, base.template, target, base.id, parameters(fields)));
         createdTargetImages.incrementAndGet();
-        respondCreated(exchange, targetImage, base.id);
-        SimImage parent = base;
-        boolean startParent = chained;
-        clock.execute(() -> {
-            if (startParent) {
-                startBuild(parent);
+        respondCreated(exchange, image);
+        clock.execute(() -> followParent(image, base));
+    }
+
+    private void createProvider(HttpExchange exchange, Map<String, JsonNode> fields, String parentFromPath)
+            throws IOException {
+        String provider = text(fields.get("provider"));
+        String credentials = text(fields.get("credentials"));
+        String target = text(fields.get("target"));
+        if (provider == null || credentials == null || target == null) {
+            SimulatorServer.sendText(exchange, 400, "Missing key/value pair: provider(" + provider + "), credentials("
+                    + (credentials == null ? "None" : "REDACTED") + "), target(" + target + ")");
+            return;
+        }
+        JsonNode parameters = fields.get("parameters");
+        boolean snapshot = parameters != null && parameters.path("snapshot").asBoolean(false);
+        String template = text(fields.get("template"));
+        boolean credentialsFail = credentials.contains(FailurePlan.MARKER);
+        if (snapshot) {
+            if (template == null) {
+                SimulatorServer.sendText(exchange, 500, "Internal Server Error: a snapshot build needs a template");
+                return;
             }
-            followParent(targetImage, parent);
+            SimImage image = register(new SimImage(uuid(), ImageType.PROVIDER, template, target, null, parameters,
+                    provider, credentialsFail));
+            respondCreated(exchange, image);
+            clock.execute(() -> startBuild(image));
+            return;
+        }
+        String targetImageId = Optional.ofNullable(text(fields.get("target_image_id"))).orElse(parentFromPath);
+        SimImage parent;
+        if (targetImageId != null) {
+            parent = images.get(targetImageId);
+            if (parent == null || parent.type != ImageType.TARGET) {
+                SimulatorServer.sendText(exchange, 500, "Internal Server Error: No TargetImage found with id: " + targetImageId);
+                return;
+            }
+        } else if (template != null) {
+            SimImage base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
+            parent = register(new SimImage(uuid(), ImageType.TARGET, template, target, base.id, parameters));
+            createdTargetImages.incrementAndGet();
+            clock.execute(() -> {
+                startBuild(base);
+                followParent(parent, base);
+            });
+        } else {
+            SimulatorServer.sendText(exchange, 500, "Internal Server Error: a provider image needs a target_image_id or a template");
+            return;
+        }
+        SimImage image = register(new SimImage(uuid(), ImageType.PROVIDER, parent.template, target, parent.id, parameters,
+                provider, credentialsFail));
+        respondCreated(exchange, image);
+        clock.execute(() -> followParent(image, parent));
+    }
+
+    /** 204 at once; then DELETING, then the record is gone (or DELETEFAILED, which is kept). */
+    private void delete(HttpExchange exchange, ImageType type, String id) throws IOException {
+        SimImage image = images.get(id);
+        if (image == null || image.type != type) {
+            SimulatorServer.readBody(exchange);
+            SimulatorServer.sendText(exchange, 404, "No image found with id: " + id);
+            return;
+        }
+        Map<String, JsonNode> fields = readFields(exchange, type);
+        if (fields == null) {
+            fields = Map.of();
+        }
+        boolean failed = false;
+        if (type == ImageType.PROVIDER) {
+            List<String> missing = new ArrayList<>();
+            for (String required : List.of("provider", "credentials", "target")) {
+                if (text(fields.get(required)) == null) {
+                    missing.add(required);
+                }
+            }
+            if (!missing.isEmpty()) {
+                SimulatorServer.sendText(exchange, 400, "Missing required values: " + String.join(", ", missing));
+                return;
+            }
+            failed = text(fields.get("credentials")).contains(FailurePlan.MARKER);
+        }
+        JsonNode parameters = fields.get("parameters");
+        SimulatorServer.send(exchange, 204, null, new byte[0]);
+        boolean deleteFails = failed;
+        clock.execute(() -> {
+            image.moveTo(FactoryStatus.DELETING);
+            sendCallbacks(image, parameters);
+            clock.schedule(() -> {
+                if (deleteFails) {
+                    image.deleteFailed("Provider refused to delete the image (simulated: the credentials carry the marker '"
+                            + FailurePlan.MARKER + "')");
+                    image.persist(json);
+                } else {
+                    images.remove(image.id);
+                    image.moveTo(FactoryStatus.DELETED);
+                }
+                sendCallbacks(image, parameters);
+            }, stepDuration.toMillis(), TimeUnit.MILLISECONDS);
         });
     }
 
-    private void respondCreated(HttpExchange exchange, SimImage image, String baseImageId) throws IOException {
+    private void respondCreated(HttpExchange exchange, SimImage image) throws IOException {
         ObjectNode fields = image.fields(json);
         fields.put("href", collectionUrl(exchange, image.type) + "/" + image.id);
         if (image.type == ImageType.TARGET) {
-            fields.put("base_image_id", baseImageId);
+            fields.put("base_image_id", image.parentId);
+        } else if (image.type == ImageType.PROVIDER) {
+            if (image.parentId == null) {
+                fields.putNull("target_image_id");
+            } else {
+                fields.put("target_image_id", image.parentId);
+            }
         }
         ObjectNode body = json.createObjectNode();
         body.set(image.type.singular, fields);
         sendJson(exchange, 202, body);
+    }
+
+    private List<SimImage> childrenOf(String parentId, ImageType type) {
+        return images.values().stream().filter(image -> image.type == type && parentId.equals(image.parentId)).toList();
+    }
+
+    private void putReference(HttpExchange exchange, ObjectNode fields, String name, ImageType type, String id) {
+        if (id == null) {
+            fields.putNull(name);
+        } else {
+            fields.set(name, reference(exchange, type, id));
+        }
+    }
+
+    private JsonNode parameters(Map<String, JsonNode> fields) {
+        return fields.getOrDefault("parameters", json.createObjectNode());
     }
 
     /** JSON bodies must be wrapped in the singular root key; form bodies are flat. */
@@ -280,13 +420,8 @@ public final class FactorySimulator implements AutoCloseable {
         byte[] body = SimulatorServer.readBody(exchange);
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         if (contentType.startsWith("application/x-www-form-urlencoded")) {
-            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    fields.put(name, json.getNodeFactory().textNode(value));
-                }
+            for (Map.Entry<String, String> field : FormFields.parse(new String(body, StandardCharsets.UTF_8)).entrySet()) {
+                fields.put(field.getKey(), json.getNodeFactory().textNode(field.getValue()));
             }
             return fields.isEmpty() ? null : fields;
         }
@@ -309,6 +444,7 @@ public final class FactorySimulator implements AutoCloseable {
     private SimImage register(SimImage image) {
         image.persist(json);
         images.put(image.id, image);
+        created.put(image.id, image);
         return image;
     }
 
@@ -320,26 +456,46 @@ public final class FactorySimulator implements AutoCloseable {
         }
     }
 
-    /** A target waits (PENDING) while its base image builds, and fails at once if the base fails. */
-    private void followParent(SimImage target, SimImage base) {
-        FactoryStatus parentStatus = base.status();
+    /** A child waits (PENDING) while its parent builds, and fails at once if the parent fails. */
+    private void followParent(SimImage child, SimImage parent) {
+        FactoryStatus parentStatus = parent.status();
         if (parentStatus == FactoryStatus.COMPLETE) {
-            startBuild(target);
-        } else if (parentStatus == FactoryStatus.FAILED) {
-            target.fail("Target Image build failed with exception",
-                    "ImageFactoryException: Parent BaseImage " + base.id + " has failed its build, cannot continue");
-            reachedOutcome(target);
+            startBuild(child);
+        } else if (parentStatus == FactoryStatus.FAILED || !images.containsKey(parent.id)) {
+            child.fail(child.type.shortName + " Image build failed with exception", "ImageFactoryException: Parent "
+                    + parent.type.typeName + " " + parent.id + " has failed its build, cannot continue");
+            reachedOutcome(child);
         } else {
-            if (target.status() == FactoryStatus.NEW) {
-                changeStatus(target, FactoryStatus.PENDING);
+            if (child.status() == FactoryStatus.NEW) {
+                changeStatus(child, FactoryStatus.PENDING);
             }
-            clock.schedule(() -> followParent(target, base), stepDuration.toMillis() / 2 + 1, TimeUnit.MILLISECONDS);
+            clock.schedule(() -> followParent(child, parent), stepDuration.toMillis() / 2 + 1, TimeUnit.MILLISECONDS);
         }
     }
 
+    private static List<String> steps(SimImage image) {
+        return switch (image.type) {
+            case BASE -> BASE_STEPS;
+            case TARGET -> List.of("Customizing image for " + image.target, "Converting image format",
+                    "Finishing target image");
+            case PROVIDER -> List.of("Uploading image to " + image.provider, "Registering image with the provider",
+                    "Waiting for the image to become available");
+        };
+    }
+
+    private static Optional<String> plannedError(SimImage image) {
+        return switch (image.type) {
+            case BASE -> FailurePlan.baseImageError(image.template);
+            case TARGET -> FailurePlan.targetImageError(image.template, image.target);
+            case PROVIDER -> image.credentialsFail
+                    ? Optional.of("ImageFactoryException: The provider rejected the credentials (simulated: the "
+                            + "credentials carry the marker '" + FailurePlan.MARKER + "')")
+                    : Optional.empty();
+        };
+    }
+
     private void runStep(SimImage image, int step) {
-        List<String> steps = image.type == ImageType.BASE ? BASE_STEPS
-                : List.of("Customizing image for " + image.target, "Converting image format", "Finishing target image");
+        List<String> steps = steps(image);
         if (step == 0) {
             changeStatus(image, FactoryStatus.BUILDING);
         }
@@ -348,12 +504,20 @@ public final class FactorySimulator implements AutoCloseable {
             clock.schedule(() -> runStep(image, step + 1), stepDuration.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        Optional<String> error = image.type == ImageType.BASE
-                ? FailurePlan.baseImageError(image.template)
-                : FailurePlan.targetImageError(image.template, image.target);
+        Optional<String> error = plannedError(image);
+        if (error.isEmpty() && faults.nextBuildFails()) {
+            error = Optional.of("ImageFactoryException: Simulated build failure (fault injection: buildFailureRate "
+                    + faults.settings().buildFailureRate() + ")");
+        }
         if (error.isPresent()) {
             image.fail(image.type.shortName + " Image build failed with exception", error.get());
         } else {
+            if (image.type == ImageType.PROVIDER) {
+                // What the Mock cloud plugin answered; EC2 gave AMI ids.
+                String identifier = image.target.equals("ec2")
+                        ? "ami-" + UUID.randomUUID().toString().substring(0, 8) : UUID.randomUUID().toString();
+                image.pushed(identifier, "mock_user");
+            }
             image.complete(image.type.shortName + " Image build complete", icicle(image));
         }
         slots.release();
@@ -377,9 +541,13 @@ public final class FactorySimulator implements AutoCloseable {
                 + "</packages></icicle>";
     }
 
-    /** PUT to every callback URL once; failures are logged and forgotten, as factory did. */
     private void sendCallbacks(SimImage image) {
-        JsonNode callbacks = image.parameters == null ? null : image.parameters.get("callbacks");
+        sendCallbacks(image, image.parameters);
+    }
+
+    /** PUT to every callback URL once; failures are logged and forgotten, as factory did. */
+    private void sendCallbacks(SimImage image, JsonNode parameters) {
+        JsonNode callbacks = parameters == null ? null : parameters.get("callbacks");
         if (callbacks == null || !callbacks.isArray() || callbacks.isEmpty()) {
             return;
         }
@@ -388,6 +556,10 @@ public final class FactorySimulator implements AutoCloseable {
         byte[] payload = body.toString().getBytes(StandardCharsets.UTF_8);
         for (JsonNode callback : callbacks) {
             String url = callback.asText();
+            if (faults.loseNextCallback()) {
+                log.debug("callback {} lost on purpose", url);
+                continue;
+            }
             callbackSender.execute(() -> deliver(url, payload));
         }
     }
@@ -461,8 +633,25 @@ public final class FactorySimulator implements AutoCloseable {
         private Duration stepDuration = Duration.ofMillis(100);
         private boolean verbose;
         private int maxConcurrentBuilds = 2;
+        private FaultSettings faults = FaultSettings.none();
+        private final Map<String, String> oauthClients = new HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Requires two-legged OAuth 1.0 (HMAC-SHA1) on every image route, as factory did by default;
+         * call once per consumer key. Off unless called, as in most deployments ({@code --no_oauth}).
+         */
+        public Builder oauthClient(String consumerKey, String consumerSecret) {
+            this.oauthClients.put(consumerKey, consumerSecret);
+            return this;
+        }
+
+        /** Faults from the start; {@code POST /_sim/faults} changes them later. */
+        public Builder faults(FaultSettings faults) {
+            this.faults = faults;
+            return this;
         }
 
         /** The address to listen on; loopback by default. */

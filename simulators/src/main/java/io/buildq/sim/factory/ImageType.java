@@ -3,7 +3,8 @@ package io.buildq.sim.factory;
 /** The three persistent image types of REST v2, with the names each appears under on the wire. */
 enum ImageType {
     BASE("BaseImage", "base_image", "base_images", "Base"),
-    TARGET("TargetImage", "target_image", "target_images", "Target");
+    TARGET("TargetImage", "target_image", "target_images", "Target"),
+    PROVIDER("ProviderImage", "provider_image", "provider_images", "Provider");
 
     final String typeName;
     final String singular;

@@ -17,8 +17,13 @@ final class SimImage {
     final ImageType type;
     final String template;
     final String target;
-    final String baseImageId;
+    /** The base image of a target image, or the target image of a provider image; null if none. */
+    final String parentId;
     final JsonNode parameters;
+    /** Provider images only: what the client sent as {@code provider}. Credentials are never kept. */
+    final String provider;
+    /** Provider images only: whether the credentials asked for a failure (kept instead of them). */
+    final boolean credentialsFail;
 
     private FactoryStatus status = FactoryStatus.NEW;
     private int percent;
@@ -28,14 +33,30 @@ final class SimImage {
     private ObjectNode persisted;
     private final List<String> reportedStatuses = new ArrayList<>();
 
-    SimImage(String id, ImageType type, String template, String target, String baseImageId, JsonNode parameters) {
+    private String identifierOnProvider;
+    private String providerAccountIdentifier;
+
+    SimImage(String id, ImageType type, String template, String target, String parentId, JsonNode parameters) {
+        this(id, type, template, target, parentId, parameters, null, false);
+    }
+
+    SimImage(String id, ImageType type, String template, String target, String parentId, JsonNode parameters,
+             String provider, boolean credentialsFail) {
         this.id = id;
         this.type = type;
         this.template = template;
         this.target = target;
-        this.baseImageId = baseImageId;
+        this.parentId = parentId;
         this.parameters = parameters;
+        this.provider = provider;
+        this.credentialsFail = credentialsFail;
         this.reportedStatuses.add(status.name());
+    }
+
+    /** A push finished: the cloud's id for the image and the account it was pushed with. */
+    synchronized void pushed(String identifierOnProvider, String providerAccountIdentifier) {
+        this.identifierOnProvider = identifierOnProvider;
+        this.providerAccountIdentifier = providerAccountIdentifier;
     }
 
     synchronized FactoryStatus status() {
@@ -68,6 +89,12 @@ final class SimImage {
         this.activity = activity;
         this.error = error;
         moveTo(FactoryStatus.FAILED);
+    }
+
+    synchronized void deleteFailed(String error) {
+        this.error = error;
+        this.activity = "Deletion failed";
+        moveTo(FactoryStatus.DELETEFAILED);
     }
 
     synchronized List<String> reportedStatuses() {
@@ -103,11 +130,30 @@ final class SimImage {
         } else {
             node.put("icicle", icicle);
         }
-        node.set("parameters", parameters == null ? json.createObjectNode() : parameters.deepCopy());
+        if (parameters != null) {
+            node.set("parameters", parameters.deepCopy());
+        } else if (type == ImageType.PROVIDER) {
+            node.putNull("parameters");
+        } else {
+            node.putObject("parameters");
+        }
         node.putObject("properties");
         if (type == ImageType.TARGET) {
             node.put("target", target);
         }
+        if (type == ImageType.PROVIDER) {
+            node.put("provider", provider);
+            putNullable(node, "identifier_on_provider", identifierOnProvider);
+            putNullable(node, "provider_account_identifier", providerAccountIdentifier);
+        }
         return node;
+    }
+
+    private static void putNullable(ObjectNode node, String field, String value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
     }
 }

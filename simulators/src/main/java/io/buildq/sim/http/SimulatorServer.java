@@ -1,5 +1,6 @@
 package io.buildq.sim.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -28,15 +29,27 @@ public final class SimulatorServer implements AutoCloseable {
         void handle(HttpExchange exchange) throws IOException;
     }
 
+    /** The path of the admin endpoint: GET the faults, POST JSON to set them, DELETE to clear them. */
+    public static final String FAULTS_PATH = "/_sim/faults";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Faults faults;
 
-    private SimulatorServer(HttpServer server, ExecutorService executor) {
+    private SimulatorServer(HttpServer server, ExecutorService executor, Faults faults) {
         this.server = server;
         this.executor = executor;
+        this.faults = faults;
     }
 
-    public static SimulatorServer start(String name, InetAddress address, int port, Handler handler) {
+    /**
+     * Starts a server; every request first goes through {@code faults}.
+     *
+     * @param errorBody what an injected 500 carries (factory sent bottle's text, iwhd nothing)
+     */
+    public static SimulatorServer start(String name, InetAddress address, int port, Faults faults, String errorBody,
+                                        Handler handler) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
             ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -47,7 +60,13 @@ public final class SimulatorServer implements AutoCloseable {
             server.setExecutor(executor);
             server.createContext("/", exchange -> {
                 try (exchange) {
-                    handler.handle(exchange);
+                    if (exchange.getRequestURI().getPath().equals(FAULTS_PATH)) {
+                        administer(exchange, faults);
+                        return;
+                    }
+                    if (!injectFault(exchange, faults, errorBody)) {
+                        handler.handle(exchange);
+                    }
                 } catch (RuntimeException | IOException e) {
                     log.warn("{} failed on {} {}", name, exchange.getRequestMethod(), exchange.getRequestURI(), e);
                     try {
@@ -58,7 +77,7 @@ public final class SimulatorServer implements AutoCloseable {
                 }
             });
             server.start();
-            return new SimulatorServer(server, executor);
+            return new SimulatorServer(server, executor, faults);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address.getHostAddress() + ":" + port, e);
         }
@@ -72,8 +91,64 @@ public final class SimulatorServer implements AutoCloseable {
         return server.getAddress().getAddress().getHostAddress();
     }
 
+    /** Applies the configured latency, then answers for the fault drawn, if any; true if it did. */
+    private static boolean injectFault(HttpExchange exchange, Faults faults, String errorBody) throws IOException {
+        long latency = faults.latencyMillis();
+        if (latency > 0) {
+            try {
+                Thread.sleep(latency); // the injected delay itself
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        switch (faults.nextRequest()) {
+            case ERROR -> {
+                readBody(exchange);
+                if (errorBody.isEmpty()) {
+                    send(exchange, 500, null, new byte[0]);
+                } else {
+                    sendText(exchange, 500, errorBody);
+                }
+                return true;
+            }
+            case DROP -> {
+                // Closing an exchange that sent no headers closes the connection: the client sees EOF.
+                return true;
+            }
+            case HANG -> {
+                faults.hangUntilClosed();
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static void administer(HttpExchange exchange, Faults faults) throws IOException {
+        switch (exchange.getRequestMethod()) {
+            case "GET" -> { }
+            case "POST", "PUT" -> {
+                try {
+                    faults.set(FaultSettings.fromJson(JSON.readTree(readBody(exchange))));
+                } catch (IOException | IllegalArgumentException e) {
+                    sendText(exchange, 400, "bad fault settings: " + e.getMessage());
+                    return;
+                }
+            }
+            case "DELETE" -> faults.set(FaultSettings.none());
+            default -> {
+                sendText(exchange, 405, "GET, POST or DELETE");
+                return;
+            }
+        }
+        send(exchange, 200, "application/json", JSON.writeValueAsBytes(faults.settings().toJson(JSON)));
+    }
+
     @Override
     public void close() {
+        faults.close();
         server.stop(0);
         executor.shutdownNow();
         try {

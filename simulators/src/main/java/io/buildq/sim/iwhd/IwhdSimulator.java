@@ -1,6 +1,8 @@
 package io.buildq.sim.iwhd;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.buildq.sim.http.FaultSettings;
+import io.buildq.sim.http.Faults;
 import io.buildq.sim.http.SimulatorServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,12 +29,14 @@ public final class IwhdSimulator implements AutoCloseable {
             Set.of("_attrs", "_bucket", "_date", "_etag", "_key", "_loc", "_size");
 
     private final IwhdStore store = new IwhdStore();
+    private final Faults faults = new Faults();
     private final boolean strictQueries;
     private final SimulatorServer server;
 
     private IwhdSimulator(Builder builder) {
         this.strictQueries = builder.strictQueries;
-        this.server = SimulatorServer.start("iwhd-sim", builder.address, builder.port, this::handle);
+        this.faults.set(builder.faults);
+        this.server = SimulatorServer.start("iwhd-sim", builder.address, builder.port, faults, "", this::handle);
     }
 
     public static Builder builder() {
@@ -46,6 +50,11 @@ public final class IwhdSimulator implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The faults injected now; change them at run time with {@link Faults#set}. */
+    public Faults faults() {
+        return faults;
     }
 
     /** What the warehouse holds, for assertions: attributes of one object, or empty if absent. */
@@ -339,8 +348,15 @@ public final class IwhdSimulator implements AutoCloseable {
         private InetAddress address = InetAddress.getLoopbackAddress();
         private int port;
         private boolean strictQueries;
+        private FaultSettings faults = FaultSettings.none();
 
         private Builder() {
+        }
+
+        /** Faults from the start; {@code POST /_sim/faults} changes them later. */
+        public Builder faults(FaultSettings faults) {
+            this.faults = faults;
+            return this;
         }
 
         public Builder address(String host) {
