@@ -64,6 +64,14 @@ final class WorkerCommand implements Callable<Integer> {
                 description = "seconds between JobRunr's polls for new jobs, 5 at least (env BUILDQ_POLL_SECONDS, default ${DEFAULT-VALUE})")
         int pollSeconds;
 
+        @Option(names = "--factory-oauth-key", defaultValue = "${env:BUILDQ_FACTORY_OAUTH_KEY}",
+                description = "sign factory requests with two-legged OAuth 1.0 using this consumer key (env BUILDQ_FACTORY_OAUTH_KEY)")
+        String factoryOAuthKey;
+
+        @Option(names = "--factory-oauth-secret", defaultValue = "${env:BUILDQ_FACTORY_OAUTH_SECRET}",
+                description = "the consumer secret (env BUILDQ_FACTORY_OAUTH_SECRET; prefer the variable)")
+        String factoryOAuthSecret;
+
         WorkerSettings settings() {
             int colon = callbackBind.lastIndexOf(':');
             if (colon < 1) {
@@ -75,7 +83,12 @@ final class WorkerCommand implements Callable<Integer> {
                     .withWorkers(workers)
                     .withCallback(bind, callbackUrl == null || callbackUrl.isEmpty() ? null : URI.create(callbackUrl))
                     .withFactoryPollInterval(Duration.ofSeconds(factoryPollSeconds))
-                    .withQueuePollInterval(Duration.ofSeconds(pollSeconds));
+                    .withQueuePollInterval(Duration.ofSeconds(pollSeconds))
+                    .withFactoryOAuth(blankToNull(factoryOAuthKey), blankToNull(factoryOAuthSecret));
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isEmpty() ? null : value;
         }
     }
 }

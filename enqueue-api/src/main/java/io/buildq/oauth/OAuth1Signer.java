@@ -1,6 +1,7 @@
 package io.buildq.oauth;
 
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -70,7 +71,18 @@ public final class OAuth1Signer implements Interceptor {
             for (int i = 0; i < form.size(); i++) {
                 params.add(new String[] {form.name(i), form.value(i)});
             }
-        } else if (body != null && !isForm(body.contentType())) {
+        } else if (body != null && isForm(body.contentType())) {
+            // A raw form-typed body (iwhd's _query) is read as form fields, as the Ruby clients did.
+            Buffer buffer = new Buffer();
+            body.writeTo(buffer);
+            for (String pair : buffer.readUtf8().split("&")) {
+                if (!pair.isEmpty()) {
+                    int eq = pair.indexOf('=');
+                    params.add(new String[] {formDecode(eq < 0 ? pair : pair.substring(0, eq)),
+                            formDecode(eq < 0 ? "" : pair.substring(eq + 1))});
+                }
+            }
+        } else if (body != null) {
             Buffer buffer = new Buffer();
             body.writeTo(buffer);
             oauth.put("oauth_body_hash", Base64.getEncoder().encodeToString(sha1(buffer.readByteArray())));
@@ -128,6 +140,10 @@ public final class OAuth1Signer implements Interceptor {
             }
         }
         return out.toString();
+    }
+
+    private static String formDecode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
     private static boolean isForm(MediaType type) {

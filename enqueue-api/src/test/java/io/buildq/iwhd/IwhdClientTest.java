@@ -2,9 +2,14 @@ package io.buildq.iwhd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.buildq.oauth.OAuth1Signer;
+import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -75,6 +80,52 @@ class IwhdClientTest {
                 .isInstanceOf(UnsafeQueryValueException.class)
                 .hasMessageContaining("build");
         assertThatThrownBy(() -> IwhdQuery.where("Build", "x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void injected500sAreTransientIwhdExceptionsWithTheStatus() {
+        iwhd.faults().set(FaultSettings.none().withErrorRate(1.0));
+
+        assertThatThrownBy(() -> client.ensureBucket("builds"))
+                .isInstanceOfSatisfying(IwhdException.class, e -> {
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.isTransient()).isTrue();
+                });
+    }
+
+    @Test
+    void aDroppedConnectionIsATransientIwhdExceptionWithoutAStatus() {
+        iwhd.faults().set(FaultSettings.none().withDropRate(1.0));
+        IwhdClient noRetries = new IwhdClient(new OkHttpClient.Builder().retryOnConnectionFailure(false).build(), iwhd.baseUrl());
+
+        assertThatThrownBy(() -> noRetries.getAttribute("images", "k", "uuid"))
+                .isInstanceOfSatisfying(IwhdException.class, e -> {
+                    assertThat(e.status()).isZero();
+                    assertThat(e.isTransient()).isTrue();
+                });
+    }
+
+    @Test
+    void aHangingWarehouseEndsInTheClientsTimeout() {
+        iwhd.faults().set(FaultSettings.none().withHangRate(1.0));
+        IwhdClient impatient = new IwhdClient(new OkHttpClient.Builder().callTimeout(Duration.ofMillis(300)).build(), iwhd.baseUrl());
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> impatient.query("images",
+                IwhdQuery.where("uuid", "x"))).isInstanceOf(IwhdException.class));
+    }
+
+    @Test
+    void withOAuthTheSignedClientGetsThroughAndAnUnsignedOneIsRefused() {
+        try (IwhdSimulator signed = IwhdSimulator.builder().oauthClient("conductor", "s3cret").start()) {
+            IwhdClient signer = new IwhdClient(new OkHttpClient.Builder()
+                    .addInterceptor(new OAuth1Signer("conductor", "s3cret", Clock.systemUTC())).build(), signed.baseUrl());
+            signer.ensureBucket("images");
+            signer.setAttributes("images", "i1", Map.of("uuid", "i1"));
+            assertThat(signer.query("images", IwhdQuery.where("uuid", "i1"))).containsExactly("i1");
+
+            assertThatThrownBy(() -> new IwhdClient(new OkHttpClient(), signed.baseUrl()).buckets())
+                    .isInstanceOfSatisfying(IwhdException.class, e -> assertThat(e.status()).isEqualTo(401));
+        }
     }
 
     @Test

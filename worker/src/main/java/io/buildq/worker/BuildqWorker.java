@@ -6,6 +6,7 @@ import io.buildq.factory.FactoryClient;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.oauth.OAuth1Signer;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.queue.BuildJobHandler;
@@ -63,7 +64,10 @@ public final class BuildqWorker implements AutoCloseable {
                 .readTimeout(Duration.ofSeconds(60))
                 .callTimeout(Duration.ofSeconds(120))
                 .build();
-        FactoryClient factory = new FactoryClient(http, new ObjectMapper(), settings.factoryUrl());
+        OkHttpClient factoryHttp = settings.factoryOAuthKey() == null ? http : http.newBuilder()
+                .addInterceptor(new OAuth1Signer(settings.factoryOAuthKey(), settings.factoryOAuthSecret(), Clock.systemUTC()))
+                .build();
+        FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
         IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(http, settings.iwhdUrl()));
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals);

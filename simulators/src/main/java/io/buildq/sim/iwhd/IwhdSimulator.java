@@ -3,6 +3,8 @@ package io.buildq.sim.iwhd;
 import com.sun.net.httpserver.HttpExchange;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.http.Faults;
+import io.buildq.sim.http.OAuthVerifier;
+import java.util.HashMap;
 import io.buildq.sim.http.SimulatorServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,12 +32,14 @@ public final class IwhdSimulator implements AutoCloseable {
 
     private final IwhdStore store = new IwhdStore();
     private final Faults faults = new Faults();
+    private final OAuthVerifier oauth;
     private final boolean strictQueries;
     private final SimulatorServer server;
 
     private IwhdSimulator(Builder builder) {
         this.strictQueries = builder.strictQueries;
         this.faults.set(builder.faults);
+        this.oauth = builder.oauthClients.isEmpty() ? null : new OAuthVerifier(builder.oauthClients);
         this.server = SimulatorServer.start("iwhd-sim", builder.address, builder.port, faults, "", this::handle);
     }
 
@@ -75,6 +79,12 @@ public final class IwhdSimulator implements AutoCloseable {
     // ---------------------------------------------------------------- HTTP
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (oauth != null && oauth.refusal(exchange) != null) {
+            // Aeolus's iwhd (-o -u users.js) refused unsigned or badly signed requests; the exact
+            // status was not found in its sources, 401 is the likely one (iwhd-api.md section 1).
+            empty(exchange, 401);
+            return;
+        }
         String rawPath = exchange.getRequestURI().getRawPath();
         List<String> segments = new ArrayList<>();
         for (String segment : rawPath.split("/")) {
@@ -349,8 +359,15 @@ public final class IwhdSimulator implements AutoCloseable {
         private int port;
         private boolean strictQueries;
         private FaultSettings faults = FaultSettings.none();
+        private final Map<String, String> oauthClients = new HashMap<>();
 
         private Builder() {
+        }
+
+        /** Requires two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o}); call once per consumer key. */
+        public Builder oauthClient(String consumerKey, String consumerSecret) {
+            this.oauthClients.put(consumerKey, consumerSecret);
+            return this;
         }
 
         /** Faults from the start; {@code POST /_sim/faults} changes them later. */

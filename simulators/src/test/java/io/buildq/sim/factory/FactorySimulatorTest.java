@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import io.buildq.sim.http.FaultSettings;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -125,6 +126,30 @@ class FactorySimulatorTest {
     }
 
     @Test
+    void aTemplateThatIsNotXmlFailsTheBaseImageWithTheParsersMessage() throws IOException {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(10)).start();
+        String id = create("ec2", "<template><name>broken</template>", null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(id).equals("FAILED"));
+        JsonNode failed = json.readTree(get("target_images/" + id, null).body().string()).get("target_image");
+        assertThat(failed.at("/status_detail/error").asText()).contains("has failed its build");
+    }
+
+    @Test
+    void withOAuthOnAnUnsignedRequestIsRefusedWithWwwAuthenticateButTheRootStaysOpen() throws IOException {
+        factory = FactorySimulator.builder().oauthClient("mock-key", "mock-secret").start();
+        try (Response refused = get("target_images", null)) {
+            assertThat(refused.code()).isEqualTo(401);
+            assertThat(refused.header("WWW-Authenticate")).isEqualTo("OAuth");
+            assertThat(refused.body().string()).isEqualTo("Unauthorized: missing authorization");
+        }
+        try (Response root = http.newCall(new Request.Builder().url(factory.baseUrl()).build()).execute()) {
+            assertThat(root.code()).isEqualTo(200);
+            assertThat(json.readTree(root.body().string()).get("api_version").asText()).isEqualTo("2.0");
+        }
+    }
+
+    @Test
     void buildsBeyondTheConcurrencyLimitWaitInPending() {
         factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(300)).maxConcurrentBuilds(1).start();
         String first = create("ec2", TEMPLATE, null);
@@ -144,6 +169,108 @@ class FactorySimulatorTest {
         JsonNode list = json.readTree(get("target_images", "application/json").body().string());
         assertThat(list.at("/target_images/0/target_image/id").asText()).isEqualTo(id);
         assertThat(list.at("/target_images/0/target_image/status").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void aSnapshotPushBuildsOnTheCloudWithoutBaseOrTargetImages() throws IOException {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(20)).start();
+        String body = "{\"provider_image\": {\"provider\": \"rackspace\", \"credentials\": \"<c/>\", \"target\": \"rackspace\","
+                + " \"template\": " + json.valueToTree(TEMPLATE) + ", \"parameters\": {\"snapshot\": true}}}";
+        String id;
+        try (Response response = post("provider_images", body)) {
+            assertThat(response.code()).isEqualTo(202);
+            JsonNode image = json.readTree(response.body().string()).get("provider_image");
+            assertThat(image.get("target_image_id").isNull()).isTrue();
+            assertThat(image.has("credentials")).isFalse();
+            assertThat(image.has("target")).isFalse();
+            id = image.get("id").asText();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> providerStatus(id).equals("COMPLETE"));
+        JsonNode image = json.readTree(get("provider_images/" + id, null).body().string()).get("provider_image");
+        assertThat(image.get("identifier_on_provider").asText()).isNotEmpty();
+        assertThat(image.get("provider_account_identifier").asText()).isEqualTo("mock_user");
+        assertThat(image.get("target_image").isNull()).isTrue();
+        try (Response targets = get("target_images", null)) {
+            assertThat(json.readTree(targets.body().string()).get("target_images")).isEmpty();
+        }
+    }
+
+    @Test
+    void lostCallbacksAreNeverSentAndTheRestArrive() {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(30))
+                .faults(FaultSettings.none().withLoseCallbacks(2)).start();
+        try (CallbackRecorder hook = new CallbackRecorder()) {
+            String id = create("ec2", TEMPLATE, hook.url(null, "/hook"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.received.stream()
+                    .anyMatch(r -> r.body().startsWith("{\"target_image\"") && r.body().contains("\"COMPLETE\"")));
+            // Five were due (base BUILDING, target PENDING, base COMPLETE, target BUILDING and COMPLETE);
+            // the first two were lost.
+            assertThat(factory.reportedStatuses(id)).containsExactly("NEW", "PENDING", "BUILDING", "COMPLETE");
+            assertThat(hook.received).hasSize(3);
+            assertThat(hook.received.get(0).body()).startsWith("{\"base_image\"").contains("\"COMPLETE\"");
+            assertThat(hook.received.get(1).body()).startsWith("{\"target_image\"").contains("\"BUILDING\"");
+            assertThat(factory.faults().settings().loseCallbacks()).isZero();
+        }
+    }
+
+    @Test
+    void aFormEncodedRequestIsReadAsFlatFields() throws IOException {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofSeconds(5)).start();
+        String form = "template=" + java.net.URLEncoder.encode(TEMPLATE, java.nio.charset.StandardCharsets.UTF_8) + "&target=MockSphere";
+        try (Response response = http.newCall(new Request.Builder().url(factory.baseUrl() + "/target_images")
+                .post(RequestBody.create(form, MediaType.get("application/x-www-form-urlencoded"))).build()).execute()) {
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(json.readTree(response.body().string()).at("/target_image/target").asText()).isEqualTo("MockSphere");
+        }
+    }
+
+    @Test
+    void anUnknownParentIsA500AndAProviderDeleteWithoutCredentialsA400() throws IOException {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(20)).start();
+        try (Response response = post("target_images", "{\"target_image\": {\"target\": \"ec2\", \"base_image_id\": \"nope\"}}")) {
+            assertThat(response.code()).isEqualTo(500);
+        }
+        String target = create("ec2", TEMPLATE, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(target).equals("COMPLETE"));
+        String push;
+        try (Response response = post("provider_images", "{\"provider_image\": {\"target_image_id\": \"" + target
+                + "\", \"provider\": \"ec2-us-east-1\", \"credentials\": \"<c/>\", \"target\": \"ec2\"}}")) {
+            push = json.readTree(response.body().string()).at("/provider_image/id").asText();
+        }
+        try (Response response = http.newCall(new Request.Builder().url(factory.baseUrl() + "/provider_images/" + push)
+                .delete(RequestBody.create("{\"provider_image\": {\"target\": \"ec2\"}}", MediaType.get("application/json")))
+                .build()).execute()) {
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).isEqualTo("Missing required values: provider, credentials");
+        }
+    }
+
+    @Test
+    void aDeleteTheProviderRefusesEndsInDeleteFailedWhichIsKept() throws IOException {
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(20)).start();
+        String target = create("ec2", TEMPLATE, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(target).equals("COMPLETE"));
+        String push;
+        try (Response response = post("provider_images", "{\"provider_image\": {\"target_image_id\": \"" + target
+                + "\", \"provider\": \"ec2-us-east-1\", \"credentials\": \"<c/>\", \"target\": \"ec2\"}}")) {
+            push = json.readTree(response.body().string()).at("/provider_image/id").asText();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> providerStatus(push).equals("COMPLETE"));
+        try (Response response = http.newCall(new Request.Builder().url(factory.baseUrl() + "/provider_images/" + push)
+                .delete(RequestBody.create("{\"provider_image\": {\"target\": \"ec2\", \"provider\": \"ec2-us-east-1\","
+                        + " \"credentials\": \"<c>simulate-failure</c>\"}}", MediaType.get("application/json")))
+                .build()).execute()) {
+            assertThat(response.code()).isEqualTo(204);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> providerStatus(push).equals("DELETEFAILED"));
+        assertThat(factory.reportedStatuses(push)).endsWith("COMPLETE", "DELETING", "DELETEFAILED");
+    }
+
+    private String providerStatus(String id) throws IOException {
+        try (Response response = get("provider_images/" + id, null)) {
+            return json.readTree(response.body().string()).at("/provider_image/status").asText();
+        }
     }
 
     private String create(String target, String template, String callback) {

@@ -1,6 +1,7 @@
 package io.buildq.sim.iwhd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import okhttp3.MediaType;
@@ -52,6 +53,46 @@ class IwhdSimulatorTest {
         assertThat(call("PUT", "/images/abc/_key", "x").code()).isEqualTo(400);
         assertThat(call("PUT", "/images/_default", "x").code()).isEqualTo(403);
         assertThat(call("GET", "/images/abc/a/b", null).code()).isEqualTo(404);
+    }
+
+    @Test
+    void routingAnswers404ForWhatIwhdCouldNotRoute() throws IOException {
+        call("PUT", "/images", "").close();
+        assertThat(call("GET", "/images/" + "k".repeat(64), null).code()).isEqualTo(404);
+        assertThat(call("GET", "/images/a/b/c", null).code()).isEqualTo(404);
+        assertThat(call("DELETE", "/images", null).code()).isEqualTo(404);
+        assertThat(call("HEAD", "/images", null).code()).isEqualTo(404);
+    }
+
+    @Test
+    void aBodyIsServedWithItsEtagAndA304WhenTheClientHasIt() throws IOException {
+        call("PUT", "/images", "").close();
+        String etag;
+        try (Response put = call("PUT", "/images/k", "<image/>")) {
+            etag = put.header("ETag");
+        }
+        try (Response conditional = http.newCall(new Request.Builder().url(iwhd.baseUrl() + "/images/k")
+                .header("If-None-Match", etag).build()).execute()) {
+            assertThat(conditional.code()).isEqualTo(304);
+        }
+    }
+
+    @Test
+    void anEmptyAttributeBodyDropsTheConnectionAsIwhdDid() throws IOException {
+        call("PUT", "/images", "").close();
+        OkHttpClient noRetries = http.newBuilder().retryOnConnectionFailure(false).build();
+        assertThatThrownBy(() -> noRetries.newCall(new Request.Builder().url(iwhd.baseUrl() + "/images/k/uuid")
+                .put(RequestBody.create(new byte[0])).build()).execute().close()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aQueryMatchingOnlyTheHiddenDefaultObjectIsAnEmpty200() throws IOException {
+        call("PUT", "/t", "").close();
+        form("/t", "_key=one&a=1");
+        try (Response response = call("POST", "/t/_query", "$_key == \"_default\"")) {
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.body().string()).isEqualTo("<objects>\n</objects>\n");
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
-package io.buildq.sim.factory;
+package io.buildq.sim.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.buildq.sim.http.SimulatorServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -19,22 +18,23 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Factory's optional two-legged OAuth 1.0 (HMAC-SHA1, no token), with factory's answers: no
- * Authorization header or an unknown consumer key is a 401, any other verification failure a 500
- * "OAuth validation failed: ..." (imagefactory-api.md section 2).
+ * Two-legged OAuth 1.0 (HMAC-SHA1, no token) as Image Factory and Aeolus's iwhd checked it. The
+ * refusal texts are factory's: no Authorization header or an unknown consumer key is
+ * "Unauthorized: ...", any other verification failure "OAuth validation failed: ..."
+ * (imagefactory-api.md section 2); each simulator maps them to its service's status codes.
  */
-final class OAuthVerifier {
+public final class OAuthVerifier {
 
     private static final Pattern PARAM = Pattern.compile("([A-Za-z_]+)=\"([^\"]*)\"");
 
     private final Map<String, String> secretsByKey;
 
-    OAuthVerifier(Map<String, String> secretsByKey) {
+    public OAuthVerifier(Map<String, String> secretsByKey) {
         this.secretsByKey = Map.copyOf(secretsByKey);
     }
 
     /** Null if the request is signed correctly, else the text of factory's refusal. */
-    String refusal(HttpExchange exchange) throws IOException {
+    public String refusal(HttpExchange exchange) throws IOException {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.startsWith("OAuth ")) {
             return "Unauthorized: missing authorization";
@@ -104,7 +104,7 @@ final class OAuthVerifier {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                params.add(new String[] {decode(name), decode(value)});
+                params.add(new String[] {formDecode(name), formDecode(value)});
             }
         }
     }
@@ -122,6 +122,10 @@ final class OAuthVerifier {
             }
         }
         return out.toString();
+    }
+
+    private static String formDecode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
     }
 
     private static String decode(String text) {
