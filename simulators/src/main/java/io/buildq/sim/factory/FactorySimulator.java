@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.http.Faults;
+import io.buildq.sim.http.FormFields;
 import io.buildq.sim.http.OAuthVerifier;
 import io.buildq.sim.http.SimulatorServer;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.buildq.sim.iwhd;
 import com.sun.net.httpserver.HttpExchange;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.http.Faults;
+import io.buildq.sim.http.FormFields;
 import io.buildq.sim.http.OAuthVerifier;
 import java.util.HashMap;
 import io.buildq.sim.http.SimulatorServer;
@@ -333,16 +334,7 @@ public final class IwhdSimulator implements AutoCloseable {
     }
 
     private static Map<String, String> form(HttpExchange exchange) throws IOException {
-        Map<String, String> fields = new LinkedHashMap<>();
-        String body = new String(SimulatorServer.readBody(exchange), StandardCharsets.UTF_8);
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return fields;
+        return FormFields.parse(new String(SimulatorServer.readBody(exchange), StandardCharsets.UTF_8));
     }
 
     private static void empty(HttpExchange exchange, int status) throws IOException {

@@ -1,4 +1,4 @@
-package io.buildq.sim.factory;
+package io.buildq.sim.http;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Decodes an {@code application/x-www-form-urlencoded} body. */
-final class FormFields {
+public final class FormFields {
 
     private FormFields() {
     }
 
-    static Map<String, String> parse(String body) {
+    public static Map<String, String> parse(String body) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
