@@ -2,7 +2,19 @@ package io.buildq.api;
 
 import io.buildq.build.BuildRequest;
 import io.buildq.build.IdempotencyKeyConflictException;
+import io.buildq.catalog.Catalog;
+import io.buildq.catalog.ImageCatalog;
+import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.BuildRequestRow;
+import io.buildq.job.CredentialRow;
+import io.buildq.job.JobStatus;
+import io.buildq.push.BuildNotCompleteException;
+import io.buildq.push.ProviderAccount;
+import io.buildq.push.PushRequest;
+import io.buildq.push.TargetNotInBuildException;
+import io.buildq.secret.CredentialCipher;
+import io.buildq.secret.NoSecretKeyException;
+import io.buildq.status.PushStatus;
 import io.buildq.job.JobHistoryEntry;
 import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
@@ -20,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import okhttp3.OkHttpClient;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jobrunr.storage.StorageException;
 import org.jobrunr.storage.StorageProvider;
@@ -46,11 +59,15 @@ public final class BuildQueue implements AutoCloseable {
     private final JobStore store;
     private final StorageProvider storageProvider;
     private final JobEnqueuer enqueuer;
+    private final CredentialCipher cipher;
+    private final ImageCatalog catalog;
 
-    BuildQueue(JobStore store, StorageProvider storageProvider) {
+    BuildQueue(JobStore store, StorageProvider storageProvider, CredentialCipher cipher, ImageCatalog catalog) {
         this.store = store;
         this.storageProvider = storageProvider;
         this.enqueuer = new JobEnqueuer(storageProvider);
+        this.cipher = cipher;
+        this.catalog = catalog;
     }
 
     /**
@@ -58,12 +75,27 @@ public final class BuildQueue implements AutoCloseable {
      * {@link io.buildq.migrations.SchemaNotMigratedException} otherwise. The DataSource stays yours.
      */
     public static BuildQueue create(DataSource dataSource) {
-        return create(dataSource, Clock.systemUTC());
+        return builder(dataSource).build();
     }
 
-    static BuildQueue create(DataSource dataSource, Clock clock) {
-        new BuildqMigrations(dataSource).verify();
-        return new BuildQueue(JobStore.open(dataSource, clock), JobRunrStorage.open(dataSource, JobRunrStorage.jsonMapper()));
+    /** A queue with the options pushes and the catalog need. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /**
+     * The catalog of an image for provider accounts: for each account one of building, not_built,
+     * pushing, not_pushed or pushed, as Conductor's {@code image_status} answered it, and what is
+     * missing. Needs {@link Builder#iwhd(String)}.
+     *
+     * @param imageId the image's uuid in iwhd ({@link BuildStatus#imageId()})
+     */
+    public Catalog catalog(UUID imageId, List<ProviderAccount> accounts) {
+        if (catalog == null) {
+            throw new BuildQueueException("This BuildQueue has no iwhd to read the catalog from: open it with "
+                    + "BuildQueue.builder(dataSource).iwhd(url)");
+        }
+        return catalog.catalog(imageId, PushRequest.checkAccounts(accounts));
     }
 
     /**
@@ -76,25 +108,119 @@ public final class BuildQueue implements AutoCloseable {
      * @throws QueueUnavailableException       the database failed; nothing was written
      */
     public UUID build(BuildRequest request) {
-        try {
-            Optional<BuildRequestRow> existing = findByKey(request);
+        return submit(request, List.of());
+    }
+
+    /**
+     * Builds for the request's targets and, as each target build completes, pushes it to the accounts
+     * of that target. If a build fails, its pushes end FAILED with the error {@code "build failed"};
+     * if the build is retried and completes, they run.
+     *
+     * @return the build's id; {@link #status(UUID)} shows its builds and pushes
+     * @throws TargetNotInBuildException an account takes images of a target the request does not build
+     */
+    public UUID buildAndPush(BuildRequest request, List<ProviderAccount> accounts) {
+        List<ProviderAccount> checked = PushRequest.checkAccounts(accounts);
+        for (ProviderAccount account : checked) {
+            if (!request.targets().contains(account.target())) {
+                throw new TargetNotInBuildException(account.providerName(), account.target());
+            }
+        }
+        requireCipher();
+        return submit(request, checked);
+    }
+
+    /**
+     * Pushes a completed build to provider accounts, one push per account (of the build's image for
+     * the account's target). Pushing to an account the build was already pushed to returns that push.
+     *
+     * @return the push jobs' ids, in the order of the accounts
+     * @throws BuildNotFoundException     no build has that id
+     * @throws BuildNotCompleteException  the target build an account needs is not COMPLETE
+     * @throws TargetNotInBuildException  an account takes images of a target the build does not build
+     */
+    public List<UUID> push(PushRequest request) {
+        requireCipher();
+        BuildRequestRow build = store.findRequest(request.buildId())
+                .orElseThrow(() -> new BuildNotFoundException(request.buildId()));
+        List<JobRow> rows = store.jobsOfRequest(build.id());
+        List<UUID> ids = new ArrayList<>();
+        List<JobRow> newPushes = new ArrayList<>();
+        List<CredentialRow> credentials = new ArrayList<>();
+        for (ProviderAccount account : request.accounts()) {
+            JobRow buildJob = rows.stream()
+                    .filter(row -> row.kind() == JobKind.BUILD && row.target().equals(account.target()))
+                    .findFirst()
+                    .orElseThrow(() -> new TargetNotInBuildException(account.providerName(), account.target()));
+            if (buildJob.status() != JobStatus.COMPLETE) {
+                throw new BuildNotCompleteException(build.id(), buildJob.target(), buildJob.status());
+            }
+            Optional<JobRow> existing = rows.stream()
+                    .filter(row -> row.kind() == JobKind.PUSH && row.target().equals(account.target())
+                            && row.providerName().equals(account.providerName())
+                            && row.accountIdentifier().equals(account.accountIdentifier()))
+                    .findFirst();
             if (existing.isPresent()) {
-                enqueueJobs(existing.get(), store.jobsOfRequest(existing.get().id()));
+                ids.add(existing.get().id());
+                continue;
+            }
+            JobRow push = JobRow.queuedPush(UUID.randomUUID(), buildJob, account.providerName(),
+                    account.accountIdentifier(), account.factoryProvider(), store.now());
+            newPushes.add(push);
+            credentials.add(new CredentialRow(push.id(), cipher.seal(account.credentials(), push.id()), store.now()));
+            ids.add(push.id());
+        }
+        try {
+            store.insert(null, newPushes, credentials, SOURCE_ENQUEUE);
+            for (JobRow push : newPushes) {
+                enqueuer.enqueue(build, push);
+            }
+        } catch (PersistenceException | StorageException e) {
+            throw new QueueUnavailableException("The push could not be enqueued: " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
+    private void requireCipher() {
+        if (cipher == null) {
+            throw new NoSecretKeyException();
+        }
+    }
+
+    private UUID submit(BuildRequest request, List<ProviderAccount> accounts) {
+        try {
+            Optional<BuildRequestRow> existing = findByKey(request, accounts);
+            if (existing.isPresent()) {
+                enqueueJobs(existing.get(), store.jobsOfRequest(existing.get().id()).stream()
+                        .filter(job -> job.kind() == JobKind.BUILD).toList());
                 return existing.get().id();
             }
             UUID buildId = UUID.randomUUID();
             UUID imageId = request.imageId() != null ? request.imageId() : UUID.randomUUID();
             BuildRequestRow row = new BuildRequestRow(buildId, imageId, request.image(), request.template(),
-                    request.idempotencyKey(), request.fingerprint(), store.now());
+                    request.idempotencyKey(), fingerprint(request, accounts), store.now());
             List<JobRow> jobs = new ArrayList<>();
+            List<JobRow> builds = new ArrayList<>();
+            List<CredentialRow> credentials = new ArrayList<>();
             for (String target : request.targets()) {
-                jobs.add(JobRow.queued(UUID.randomUUID(), buildId, JobKind.BUILD, target, row.createdAt()));
+                JobRow buildJob = JobRow.queued(UUID.randomUUID(), buildId, JobKind.BUILD, target, row.createdAt());
+                jobs.add(buildJob);
+                builds.add(buildJob);
+                for (ProviderAccount account : accounts) {
+                    if (account.target().equals(target)) {
+                        JobRow push = JobRow.queuedPush(UUID.randomUUID(), buildJob, account.providerName(),
+                                account.accountIdentifier(), account.factoryProvider(), row.createdAt());
+                        jobs.add(push);
+                        credentials.add(new CredentialRow(push.id(), cipher.seal(account.credentials(), push.id()),
+                                row.createdAt()));
+                    }
+                }
             }
             try {
-                store.insert(row, jobs, SOURCE_ENQUEUE);
+                store.insert(row, jobs, credentials, SOURCE_ENQUEUE);
             } catch (ConstraintViolationException e) {
                 // Another caller inserted the same key between our lookup and our insert.
-                Optional<BuildRequestRow> winner = findByKey(request);
+                Optional<BuildRequestRow> winner = findByKey(request, accounts);
                 if (winner.isPresent()) {
                     return winner.get().id();
                 }
@@ -103,7 +229,7 @@ public final class BuildQueue implements AutoCloseable {
             // The rows are committed. If enqueueing fails now, the build is not lost: the workers'
             // reconciler enqueues QUEUED rows that have no job.
             try {
-                enqueueJobs(row, jobs);
+                enqueueJobs(row, builds);
             } catch (StorageException | PersistenceException e) {
                 log.warn("Build {} is written but its jobs are not enqueued yet; a worker's reconciler will: {}",
                         buildId, e.toString());
@@ -117,8 +243,10 @@ public final class BuildQueue implements AutoCloseable {
     /** The build's targets with their status, percent, activity, error, attempt and times. */
     public BuildStatus status(UUID buildId) {
         BuildRequestRow request = store.findRequest(buildId).orElseThrow(() -> new BuildNotFoundException(buildId));
-        List<TargetStatus> targets = store.jobsOfRequest(buildId).stream().map(BuildQueue::view).toList();
-        return new BuildStatus(request.id(), request.imageId(), request.imageName(), request.createdAt(), targets);
+        List<JobRow> rows = store.jobsOfRequest(buildId);
+        List<TargetStatus> targets = rows.stream().filter(row -> row.kind() == JobKind.BUILD).map(BuildQueue::view).toList();
+        List<PushStatus> pushes = rows.stream().filter(row -> row.kind() == JobKind.PUSH).map(BuildQueue::pushView).toList();
+        return new BuildStatus(request.id(), request.imageId(), request.imageName(), request.createdAt(), targets, pushes);
     }
 
     /** Every change of one target's job row, oldest first. */
@@ -135,15 +263,68 @@ public final class BuildQueue implements AutoCloseable {
         storageProvider.close();
     }
 
-    private Optional<BuildRequestRow> findByKey(BuildRequest request) {
+    /** Opens a {@link BuildQueue}; only the DataSource is required. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private CredentialCipher cipher;
+        private String iwhdUrl;
+        private OkHttpClient http;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        /** Seals provider credentials before they are written (pushes need it); workers need the same key. */
+        public Builder credentialCipher(CredentialCipher cipher) {
+            this.cipher = cipher;
+            return this;
+        }
+
+        /** iwhd's root, for {@link #catalog}. */
+        public Builder iwhd(String url) {
+            this.iwhdUrl = url;
+            return this;
+        }
+
+        /** The HTTP client for iwhd (for OAuth signing, timeouts); a default one otherwise. */
+        public Builder httpClient(OkHttpClient client) {
+            this.http = client;
+            return this;
+        }
+
+        /** Opens the queue on a database {@code buildq migrate} has prepared. */
+        public BuildQueue build() {
+            new BuildqMigrations(dataSource).verify();
+            JobStore store = JobStore.open(dataSource, Clock.systemUTC());
+            ImageCatalog catalog = iwhdUrl == null ? null
+                    : new ImageCatalog(store, new IwhdClient(http != null ? http : new OkHttpClient(), iwhdUrl));
+            return new BuildQueue(store, JobRunrStorage.open(dataSource, JobRunrStorage.jsonMapper()), cipher, catalog);
+        }
+    }
+
+    private Optional<BuildRequestRow> findByKey(BuildRequest request, List<ProviderAccount> accounts) {
         if (request.idempotencyKey() == null) {
             return Optional.empty();
         }
         Optional<BuildRequestRow> existing = store.findRequestByIdempotencyKey(request.idempotencyKey());
-        if (existing.isPresent() && !existing.get().fingerprint().equals(request.fingerprint())) {
+        if (existing.isPresent() && !existing.get().fingerprint().equals(fingerprint(request, accounts))) {
             throw new IdempotencyKeyConflictException(request.idempotencyKey(), existing.get().id());
         }
         return existing;
+    }
+
+    /** The request's fingerprint, and the accounts it pushes to (never their credentials). */
+    private static String fingerprint(BuildRequest request, List<ProviderAccount> accounts) {
+        if (accounts.isEmpty()) {
+            return request.fingerprint();
+        }
+        List<String> names = new ArrayList<>();
+        for (ProviderAccount account : accounts) {
+            names.add(account.providerName() + "\u0000" + account.target() + "\u0000" + account.factoryProvider()
+                    + "\u0000" + account.accountIdentifier());
+        }
+        names.sort(null);
+        return request.fingerprint(String.join("\u0001", names));
     }
 
     /** One job per row, with the row's id: JobRunr skips an id it already has, so this may run twice. */
@@ -159,6 +340,12 @@ public final class BuildQueue implements AutoCloseable {
         return new TargetStatus(row.id(), row.target(), row.status(), row.percent(), row.activity(), row.error(),
                 row.attempt(), row.factoryImageId(), row.factoryStatus(), row.createdAt(), row.updatedAt(),
                 row.startedAt(), row.finishedAt());
+    }
+
+    private static PushStatus pushView(JobRow row) {
+        return new PushStatus(row.id(), row.parentJobId(), row.target(), row.providerName(), row.accountIdentifier(),
+                row.status(), row.percent(), row.activity(), row.error(), row.attempt(), row.factoryImageId(),
+                row.identifierOnProvider(), row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt());
     }
 
     private static HistoryEntry view(JobHistoryEntry entry) {

@@ -61,11 +61,16 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
      * from a different request that reuses an idempotency key.
      */
     public String fingerprint() {
+        return fingerprint("");
+    }
+
+    /** The fingerprint of the request together with something that goes with it (buildAndPush's accounts). */
+    public String fingerprint(String extra) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             List<String> sortedTargets = new ArrayList<>(targets);
             sortedTargets.sort(null);
-            for (String part : List.of(image, String.valueOf(imageId), template, String.join(",", sortedTargets))) {
+            for (String part : List.of(image, String.valueOf(imageId), template, String.join(",", sortedTargets), extra)) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

@@ -1,6 +1,6 @@
 package io.buildq.job;
 
-/** What a job row does. Pushes arrive with the push feature. */
+/** What a job row does: build a target image, or push one to a provider account. */
 public enum JobKind {
-    BUILD
+    BUILD, PUSH
 }

@@ -20,6 +20,8 @@ import java.util.UUID;
 @Table(name = "buildq_job")
 public class JobRow {
 
+    /** The error of a push whose build failed; such a push runs again if its build is retried. */
+    public static final String BUILD_FAILED = "build failed";
     static final int MAX_ACTIVITY_CHARS = 1024;
     static final int MAX_ERROR_CHARS = 65536;
 
@@ -73,6 +75,26 @@ public class JobRow {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    /** Pushes: the account's provider name, e.g. ec2-us-east-1; empty for builds. */
+    @Column(name = "provider_name", nullable = false)
+    private String providerName = "";
+
+    /** Pushes: the account's login (EC2 access key, user name); empty for builds. */
+    @Column(name = "account_identifier", nullable = false)
+    private String accountIdentifier = "";
+
+    /** Pushes: the provider string factory expects. */
+    @Column(name = "factory_provider", length = 4096)
+    private String factoryProvider;
+
+    /** Pushes: the build job whose image this pushes. */
+    @Column(name = "parent_job_id")
+    private UUID parentJobId;
+
+    /** Pushes: the cloud's id for the pushed image (an AMI id...), once complete. */
+    @Column(name = "identifier_on_provider")
+    private String identifierOnProvider;
+
     @Version
     @Column(name = "version", nullable = false)
     private long version;
@@ -95,6 +117,23 @@ public class JobRow {
         row.createdAt = now;
         row.updatedAt = now;
         return row;
+    }
+
+    /** A new QUEUED push of the image {@code buildJob} builds; it runs once that build is COMPLETE. */
+    public static JobRow queuedPush(UUID id, JobRow buildJob, String providerName, String accountIdentifier,
+                                    String factoryProvider, Instant now) {
+        JobRow row = queued(id, buildJob.requestId(), JobKind.PUSH, buildJob.target(), now);
+        row.providerName = providerName;
+        row.accountIdentifier = accountIdentifier;
+        row.factoryProvider = factoryProvider;
+        row.parentJobId = buildJob.id();
+        row.activity = buildJob.status() == JobStatus.COMPLETE ? "Waiting for a worker" : "Waiting for the build";
+        return row;
+    }
+
+    /** The push is done: the cloud's id for the image. */
+    public void recordPushResult(String identifierOnProvider) {
+        this.identifierOnProvider = identifierOnProvider;
     }
 
     /** A worker has taken the job. A row already RUNNING (a worker died mid-build) stays as it is. */
@@ -144,6 +183,11 @@ public class JobRow {
         this.finishedAt = now;
     }
 
+    /** Whether this is a push that ended only because its build failed (and may run after a retry). */
+    public boolean failedWithItsBuild() {
+        return kind == JobKind.PUSH && status == JobStatus.FAILED && BUILD_FAILED.equals(error);
+    }
+
     /** A retry: the next attempt starts a new factory build, so the old image is forgotten here. */
     public void requeueForRetry(String activity) {
         moveTo(JobStatus.QUEUED);
@@ -152,6 +196,7 @@ public class JobRow {
         this.error = null;
         this.factoryImageId = null;
         this.factoryStatus = null;
+        this.identifierOnProvider = null;
         this.activity = clip(activity, MAX_ACTIVITY_CHARS);
         this.finishedAt = null;
     }
@@ -173,11 +218,12 @@ public class JobRow {
 
     /** The fields a user sees; two equal states mean nothing changed worth a history entry. */
     JobRowState state() {
-        return new JobRowState(status, factoryStatus, percent, activity, error, attempt, factoryImageId);
+        return new JobRowState(status, factoryStatus, percent, activity, error, attempt, factoryImageId,
+                identifierOnProvider);
     }
 
     record JobRowState(JobStatus status, String factoryStatus, int percent, String activity, String error,
-                       int attempt, String factoryImageId) {
+                       int attempt, String factoryImageId, String identifierOnProvider) {
     }
 
     public UUID id() {
@@ -226,6 +272,26 @@ public class JobRow {
 
     public UUID jobRunrJobId() {
         return jobRunrJobId;
+    }
+
+    public String providerName() {
+        return providerName;
+    }
+
+    public String accountIdentifier() {
+        return accountIdentifier;
+    }
+
+    public String factoryProvider() {
+        return factoryProvider;
+    }
+
+    public UUID parentJobId() {
+        return parentJobId;
+    }
+
+    public String identifierOnProvider() {
+        return identifierOnProvider;
     }
 
     public Instant createdAt() {

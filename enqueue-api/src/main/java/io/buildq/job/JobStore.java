@@ -38,7 +38,8 @@ public final class JobStore implements AutoCloseable {
         Configuration configuration = new Configuration()
                 .addAnnotatedClass(BuildRequestRow.class)
                 .addAnnotatedClass(JobRow.class)
-                .addAnnotatedClass(JobHistoryEntry.class);
+                .addAnnotatedClass(JobHistoryEntry.class)
+                .addAnnotatedClass(CredentialRow.class);
         configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource);
         // Flyway owns the schema; Hibernate only checks that the mapping agrees with it.
         configuration.setProperty(AvailableSettings.JAKARTA_HBM2DDL_DATABASE_ACTION, "none");
@@ -53,13 +54,49 @@ public final class JobStore implements AutoCloseable {
 
     /** Writes a request and its job rows in one transaction, each row with its first history entry. */
     public void insert(BuildRequestRow request, List<JobRow> jobs, String source) {
+        insert(request, jobs, List.of(), source);
+    }
+
+    /**
+     * Writes job rows (with a new request, or for an existing one when {@code request} is null) and
+     * their sealed credentials in one transaction.
+     */
+    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, String source) {
         sessionFactory.inTransaction(session -> {
-            session.persist(request);
+            if (request != null) {
+                session.persist(request);
+            }
             for (JobRow job : jobs) {
                 session.persist(job);
                 session.persist(JobHistoryEntry.of(job, source, job.createdAt()));
             }
+            // Flush the jobs first: a credential row references its job.
+            session.flush();
+            for (CredentialRow credential : credentials) {
+                session.persist(credential);
+            }
         });
+    }
+
+    public Optional<CredentialRow> findCredentials(UUID jobId) {
+        return Optional.ofNullable(sessionFactory.fromSession(session -> session.find(CredentialRow.class, jobId)));
+    }
+
+    /** Pushes waiting on, or made from, one build job. */
+    public List<JobRow> pushesOf(UUID buildJobId) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from JobRow where parentJobId = :id order by providerName, accountIdentifier", JobRow.class)
+                .setParameter("id", buildJobId)
+                .getResultList());
+    }
+
+    /** Rows of every request for one image, newest first: the work in flight the catalog looks at. */
+    public List<JobRow> jobsOfImage(UUID imageId) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("select j from JobRow j, BuildRequestRow r where j.requestId = r.id"
+                        + " and r.imageId = :image order by j.createdAt desc", JobRow.class)
+                .setParameter("image", imageId)
+                .getResultList());
     }
 
     public Optional<BuildRequestRow> findRequest(UUID id) {
@@ -79,7 +116,8 @@ public final class JobStore implements AutoCloseable {
 
     public List<JobRow> jobsOfRequest(UUID requestId) {
         return sessionFactory.fromSession(session -> session
-                .createSelectionQuery("from JobRow where requestId = :id order by target", JobRow.class)
+                .createSelectionQuery("from JobRow where requestId = :id order by kind, target, providerName, accountIdentifier",
+                        JobRow.class)
                 .setParameter("id", requestId)
                 .getResultList());
     }
@@ -118,16 +156,18 @@ public final class JobStore implements AutoCloseable {
             JobRow.JobRowState before = row.state();
             mutation.accept(row);
             recordIfChanged(session, row, before, source);
+            forgetCredentialsIfEnded(session, row);
             return row;
         }));
     }
 
     /**
-     * Completes a job while holding its request's row lock, so that of several targets finishing at
-     * once exactly one sees itself as the last. {@code whenLastOfRequest} runs inside the transaction,
-     * before the row is marked: if it throws, nothing is committed and the job can run again.
+     * Completes a job while holding its request's row lock, so that of several jobs of one kind
+     * finishing at once exactly one sees itself as the last of its kind in the request.
+     * {@code whenLastOfKind} runs inside the transaction, before the row is marked: if it throws,
+     * nothing is committed and the job can run again.
      */
-    public JobRow complete(UUID jobId, String source, String activity, Consumer<BuildRequestRow> whenLastOfRequest) {
+    public JobRow complete(UUID jobId, String source, String activity, Consumer<BuildRequestRow> whenLastOfKind) {
         return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
@@ -138,18 +178,20 @@ public final class JobStore implements AutoCloseable {
             }
             BuildRequestRow request = session.find(BuildRequestRow.class, row.requestId(), LockModeType.PESSIMISTIC_WRITE);
             boolean othersComplete = session
-                    .createSelectionQuery("from JobRow where requestId = :id and id <> :self", JobRow.class)
+                    .createSelectionQuery("from JobRow where requestId = :id and kind = :kind and id <> :self", JobRow.class)
                     .setParameter("id", row.requestId())
+                    .setParameter("kind", row.kind())
                     .setParameter("self", row.id())
                     .getResultList()
                     .stream()
                     .allMatch(other -> other.status() == JobStatus.COMPLETE);
             if (othersComplete) {
-                whenLastOfRequest.accept(request);
+                whenLastOfKind.accept(request);
             }
             JobRow.JobRowState before = row.state();
             row.markComplete(clock.instant(), activity);
             recordIfChanged(session, row, before, source);
+            forgetCredentialsIfEnded(session, row);
             return row;
         }));
     }
@@ -163,6 +205,19 @@ public final class JobStore implements AutoCloseable {
                 if (attempt >= MAX_OPTIMISTIC_ATTEMPTS) {
                     throw e;
                 }
+            }
+        }
+    }
+
+    /**
+     * Credentials live only as long as their push: a push that ended needs them no more, except one
+     * that failed with its build, which runs if the build is retried.
+     */
+    private static void forgetCredentialsIfEnded(org.hibernate.Session session, JobRow row) {
+        if (row.kind() == JobKind.PUSH && row.status().isTerminal() && !row.failedWithItsBuild()) {
+            CredentialRow credentials = session.find(CredentialRow.class, row.id());
+            if (credentials != null) {
+                session.remove(credentials);
             }
         }
     }

@@ -1,7 +1,10 @@
 package io.buildq.queue;
 
 import io.buildq.job.BuildRequestRow;
+import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
 import org.jobrunr.storage.JobNotFoundException;
@@ -22,11 +25,33 @@ public final class JobEnqueuer {
     }
 
     public void enqueue(BuildRequestRow request, JobRow job) {
-        scheduler.create(JobBuilder.aJob()
-                .withId(job.jobRunrJobId())
-                .withName("Build " + request.imageName() + " for " + job.target())
-                .withLabels("build", job.target())
-                .withJobRequest(new BuildJob(job.id())));
+        JobBuilder builder = JobBuilder.aJob().withId(job.jobRunrJobId());
+        if (job.kind() == JobKind.PUSH) {
+            builder.withName("Push " + request.imageName() + " (" + job.target() + ") to " + job.providerName())
+                    .withLabels("push", job.target())
+                    .withJobRequest(new PushJob(job.id()));
+        } else {
+            builder.withName("Build " + request.imageName() + " for " + job.target())
+                    .withLabels("build", job.target())
+                    .withJobRequest(new BuildJob(job.id()));
+        }
+        scheduler.create(builder);
+    }
+
+    /**
+     * Runs a row's job again: its JobRunr job is put back to ENQUEUED, or created if JobRunr no
+     * longer holds it. For a push that failed with its build and is now due.
+     */
+    public void enqueueAgain(BuildRequestRow request, JobRow job) {
+        try {
+            Job existing = storageProvider.getJobById(job.jobRunrJobId());
+            if (existing.getState() != StateName.ENQUEUED && existing.getState() != StateName.PROCESSING) {
+                existing.enqueue();
+                storageProvider.save(existing);
+            }
+        } catch (JobNotFoundException e) {
+            enqueue(request, job);
+        }
     }
 
     /** Whether JobRunr holds the row's job, in any state. */

@@ -5,20 +5,31 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A build as its caller sees it: the request and one entry per target.
+ * A build as its caller sees it: the request, one entry per target, and one per push.
  *
  * @param buildId   the id {@code BuildQueue.build} returned; also the build's key in iwhd
  * @param imageId   the image's uuid in iwhd
  */
-public record BuildStatus(UUID buildId, UUID imageId, String image, Instant createdAt, List<TargetStatus> targets) {
+public record BuildStatus(UUID buildId, UUID imageId, String image, Instant createdAt, List<TargetStatus> targets,
+                          List<PushStatus> pushes) {
 
     public BuildStatus {
         targets = List.copyOf(targets);
+        pushes = List.copyOf(pushes);
     }
 
-    /** True when every target has ended, whether complete, failed or cancelled. */
+    /** True when every target build and every push has ended, whether complete, failed or cancelled. */
     public boolean isFinished() {
-        return targets.stream().allMatch(target -> target.status().isTerminal());
+        return targets.stream().allMatch(target -> target.status().isTerminal())
+                && pushes.stream().allMatch(push -> push.status().isTerminal());
+    }
+
+    /** The push to the account with this provider name (the first, if several accounts share it). */
+    public PushStatus push(String providerName) {
+        return pushes.stream()
+                .filter(push -> push.providerName().equals(providerName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("build " + buildId + " has no push to " + providerName));
     }
 
     /** The entry for one target, e.g. {@code "ec2"}. */

@@ -15,7 +15,7 @@ class BuildqMigrationsTest {
         try (TestDatabase db = TestDatabase.create(kind)) {
             BuildqMigrations migrations = new BuildqMigrations(db.dataSource());
 
-            assertThat(migrations.migrate()).isEqualTo(1);
+            assertThat(migrations.migrate()).isEqualTo(2);
             assertThat(migrations.migrate()).isZero();
 
             assertThat(db.count("select count(*) from buildq_request")).isZero();

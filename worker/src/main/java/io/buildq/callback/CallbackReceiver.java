@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP endpoint factory's status callbacks reach: {@code PUT /callbacks/target_images/{job}/{attempt}}.
+ * The HTTP endpoint factory's status callbacks reach:
+ * {@code PUT /callbacks/{target_images|provider_images}/{job}/{attempt}}.
  * Factory sends each status change once and ignores errors, so a callback is written straight to the
  * row (any worker can do that) and the job's thread is woken. The URLs carry a per-process secret as
  * user info, which factory turns into HTTP Basic auth, so that nobody else can forge progress.
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class CallbackReceiver implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackReceiver.class);
-    private static final Pattern PATH = Pattern.compile("/callbacks/target_images/([0-9a-fA-F-]{36})/(\\d+)");
+    public static final String TARGET_IMAGES = "target_images";
+    public static final String PROVIDER_IMAGES = "provider_images";
+    private static final Pattern PATH =
+            Pattern.compile("/callbacks/(target_images|provider_images)/([0-9a-fA-F-]{36})/(\\d+)");
     private static final String USER = "buildq";
 
     private final HttpServer server;
@@ -71,10 +75,14 @@ public final class CallbackReceiver implements AutoCloseable {
         log.info("Listening for Image Factory callbacks on {}", server.getAddress());
     }
 
-    /** The callback URL for one attempt of one job, with the secret as user info. */
-    public String callbackUrl(UUID jobId, int attempt) {
+    /**
+     * The callback URL for one attempt of one job, with the secret as user info.
+     *
+     * @param collection {@link #TARGET_IMAGES} or {@link #PROVIDER_IMAGES}
+     */
+    public String callbackUrl(String collection, UUID jobId, int attempt) {
         return publicBase.getScheme() + "://" + USER + ":" + secret + "@" + publicBase.getRawAuthority()
-                + stripTrailingSlash(publicBase.getRawPath()) + "/callbacks/target_images/" + jobId + "/" + attempt;
+                + stripTrailingSlash(publicBase.getRawPath()) + "/callbacks/" + collection + "/" + jobId + "/" + attempt;
     }
 
     public int port() {
@@ -96,13 +104,14 @@ public final class CallbackReceiver implements AutoCloseable {
                 respond(exchange, 401);
                 return;
             }
-            UUID jobId = UUID.fromString(matcher.group(1));
-            int attempt = Integer.parseInt(matcher.group(2));
+            String rootKey = matcher.group(1).equals(TARGET_IMAGES) ? "target_image" : "provider_image";
+            UUID jobId = UUID.fromString(matcher.group(2));
+            int attempt = Integer.parseInt(matcher.group(3));
             JsonNode body;
             FactoryImage report;
             try {
                 body = factory.readTree(exchange.getRequestBody().readAllBytes());
-                if (body == null || body.get("target_image") == null) {
+                if (body == null || body.get(rootKey) == null) {
                     // A template build also sends its implicit base image's changes here; the
                     // target image's own PENDING already says that the base image is building.
                     respond(exchange, 200);

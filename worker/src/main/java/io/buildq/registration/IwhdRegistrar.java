@@ -24,6 +24,7 @@ public final class IwhdRegistrar {
     static final String BUILDS = "builds";
     static final String TARGET_IMAGES = "target_images";
     static final String ICICLES = "icicles";
+    static final String PROVIDER_IMAGES = "provider_images";
     private static final String NONE = "None";
 
     private final IwhdClient iwhd;
@@ -86,6 +87,32 @@ public final class IwhdRegistrar {
             iwhd.putAttribute(BUILDS, buildId, "parent", previous.get());
         }
         iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", buildId);
+    }
+
+    /**
+     * Registers a completed push: the provider_images object, keyed by factory's provider image id,
+     * pointing at the target image it pushed.
+     */
+    public void registerProviderImage(JobRow build, JobRow push, FactoryImage image) {
+        iwhd.ensureBucket(PROVIDER_IMAGES);
+        String key = push.factoryImageId();
+        String icicle = iwhd.getAttribute(TARGET_IMAGES, build.factoryImageId(), "icicle").orElse("none");
+        iwhd.putObject(PROVIDER_IMAGES, key, "placeholder".getBytes(StandardCharsets.UTF_8));
+        iwhd.setAttributes(PROVIDER_IMAGES, key, attributes("uuid", key, "object_type", "provider_image",
+                "target_image", build.factoryImageId(), "provider", push.providerName(),
+                "target_identifier", orNone(image.identifierOnProvider()),
+                "provider_account_identifier", orNone(image.providerAccountIdentifier()), "icicle", icicle));
+    }
+
+    /** Every push of the build is done: the build becomes the image's latest, as factory did. */
+    public void finishPushes(BuildRequestRow request) {
+        String imageId = request.imageId().toString();
+        iwhd.putAttribute(IMAGES, imageId, "latest_build", request.id().toString());
+        iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", NONE);
+    }
+
+    private static String orNone(String value) {
+        return value == null || value.isEmpty() ? NONE : value;
     }
 
     public static String templateId(BuildRequestRow request) {

@@ -10,6 +10,8 @@ import io.buildq.oauth.OAuth1Signer;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.queue.BuildJobHandler;
+import io.buildq.queue.PushJobHandler;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
@@ -53,8 +55,17 @@ public final class BuildqWorker implements AutoCloseable {
         this.reconcilerTimer = reconcilerTimer;
     }
 
-    /** Starts a worker on a migrated database; the DataSource stays the caller's to close. */
+    /** Starts a worker that can build but not push (it has no key to open credentials with). */
     public static BuildqWorker start(DataSource dataSource, WorkerSettings settings) {
+        return start(dataSource, settings, null);
+    }
+
+    /**
+     * Starts a worker on a migrated database; the DataSource stays the caller's to close.
+     *
+     * @param cipher opens the credentials pushes were enqueued with (the enqueuer's key); null to build only
+     */
+    public static BuildqWorker start(DataSource dataSource, WorkerSettings settings, CredentialCipher cipher) {
         new BuildqMigrations(dataSource).verify();
         JobStore store = JobStore.open(dataSource, Clock.systemUTC());
         JsonMapper jsonMapper = JobRunrStorage.jsonMapper();
@@ -72,13 +83,18 @@ public final class BuildqWorker implements AutoCloseable {
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
-        BuildJobRunner runner = new BuildJobRunner(store, factory, progress, signals, callbacks, registrar,
-                settings.factoryPollInterval());
+        ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
+        JobEnqueuer enqueuer = new JobEnqueuer(storageProvider);
+        BuildJobRunner builds = new BuildJobRunner(store, factory, progress, signals, callbacks, registrar, follower, enqueuer);
+        PushJobRunner pushes = new PushJobRunner(store, factory, progress, signals, callbacks, registrar, follower, cipher);
         JobActivator activator = new JobActivator() {
             @Override
             public <T> T activateJob(Class<T> type) {
-                // JobRunr names the thin handler of enqueue-api; the worker runs its subclass.
-                return type == BuildJobHandler.class ? type.cast(runner) : null;
+                // JobRunr names the thin handlers of enqueue-api; the worker runs their subclasses.
+                if (type == BuildJobHandler.class) {
+                    return type.cast(builds);
+                }
+                return type == PushJobHandler.class ? type.cast(pushes) : null;
             }
         };
         BackgroundJobServer server = new BackgroundJobServer(storageProvider, jsonMapper, activator,
@@ -91,7 +107,7 @@ public final class BuildqWorker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        JobReconciler reconciler = new JobReconciler(store, new JobEnqueuer(storageProvider), settings.reconcileInterval());
+        JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval());
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
         log.info("buildq worker started: {} workers, factory {}, iwhd {}", settings.workers(), settings.factoryUrl(),

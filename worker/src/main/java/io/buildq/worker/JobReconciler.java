@@ -1,7 +1,9 @@
 package io.buildq.worker;
 
 import io.buildq.job.BuildRequestRow;
+import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
+import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
 import java.time.Duration;
@@ -36,6 +38,9 @@ public final class JobReconciler implements Runnable {
         try {
             List<JobRow> queued = store.queuedSince(store.now().minus(grace), BATCH);
             for (JobRow row : queued) {
+                if (row.kind() == JobKind.PUSH && !buildIsComplete(row)) {
+                    continue;
+                }
                 if (!enqueuer.hasJob(row)) {
                     BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
                     enqueuer.enqueue(request, row);
@@ -46,5 +51,22 @@ public final class JobReconciler implements Runnable {
         } catch (RuntimeException e) {
             log.warn("Reconciling queued jobs failed; will try again: {}", e.toString());
         }
+    }
+
+    /**
+     * A push runs once its build is COMPLETE. One whose build ended otherwise fails with it here, in
+     * case the worker that failed the build died before it could.
+     */
+    private boolean buildIsComplete(JobRow push) {
+        JobRow build = store.findJob(push.parentJobId()).orElseThrow();
+        if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
+            store.change(push.id(), "reconciler", r -> {
+                if (r.status() == JobStatus.QUEUED) {
+                    r.markFailed(store.now(), JobRow.BUILD_FAILED);
+                }
+            });
+            return false;
+        }
+        return build.status() == JobStatus.COMPLETE;
     }
 }

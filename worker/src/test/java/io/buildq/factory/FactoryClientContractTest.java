@@ -77,7 +77,7 @@ class FactoryClientContractTest {
         FactoryImage pushed = client.getProviderImage(push.id());
         assertThat(pushed.status()).isEqualTo(FactoryStatus.COMPLETE);
         assertThat(pushed.identifierOnProvider()).startsWith("ami-");
-        assertThat(pushed.providerAccountIdentifier()).isEqualTo("mock_user");
+        assertThat(pushed.providerAccountIdentifier()).isEqualTo("AKIA");
         assertThat(pushed.toString()).doesNotContain("s3cr3t-value");
         assertThat(client.listProviderImages()).containsExactly(push.id());
 

@@ -300,13 +300,14 @@ public final class FactorySimulator implements AutoCloseable {
         boolean snapshot = parameters != null && parameters.path("snapshot").asBoolean(false);
         String template = text(fields.get("template"));
         boolean credentialsFail = credentials.contains(FailurePlan.MARKER);
+        String account = accountIdentifier(credentials);
         if (snapshot) {
             if (template == null) {
                 SimulatorServer.sendText(exchange, 500, "Internal Server Error: a snapshot build needs a template");
                 return;
             }
             SimImage image = register(new SimImage(uuid(), ImageType.PROVIDER, template, target, null, parameters,
-                    provider, credentialsFail));
+                    provider, credentialsFail, account));
             respondCreated(exchange, image);
             clock.execute(() -> startBuild(image));
             return;
@@ -332,7 +333,7 @@ public final class FactorySimulator implements AutoCloseable {
             return;
         }
         SimImage image = register(new SimImage(uuid(), ImageType.PROVIDER, parent.template, target, parent.id, parameters,
-                provider, credentialsFail));
+                provider, credentialsFail, account));
         respondCreated(exchange, image);
         clock.execute(() -> followParent(image, parent));
     }
@@ -398,6 +399,18 @@ public final class FactorySimulator implements AutoCloseable {
         ObjectNode body = json.createObjectNode();
         body.set(image.type.singular, fields);
         sendJson(exchange, 202, body);
+    }
+
+    /** The EC2 access key or the user name the credentials carry; the Mock plugin's "mock_user" otherwise. */
+    private static String accountIdentifier(String credentials) {
+        for (String element : List.of("access_key", "username")) {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern
+                    .compile("<" + element + ">\\s*([^<]*?)\\s*</" + element + ">").matcher(credentials);
+            if (matcher.find()) {
+                return matcher.group(1);
+            }
+        }
+        return "mock_user";
     }
 
     private List<SimImage> childrenOf(String parentId, ImageType type) {
@@ -518,7 +531,7 @@ public final class FactorySimulator implements AutoCloseable {
                 // What the Mock cloud plugin answered; EC2 gave AMI ids.
                 String identifier = image.target.equals("ec2")
                         ? "ami-" + UUID.randomUUID().toString().substring(0, 8) : UUID.randomUUID().toString();
-                image.pushed(identifier, "mock_user");
+                image.pushed(identifier, image.accountIdentifier);
             }
             image.complete(image.type.shortName + " Image build complete", icicle(image));
         }

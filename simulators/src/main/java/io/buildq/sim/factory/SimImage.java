@@ -24,6 +24,8 @@ final class SimImage {
     final String provider;
     /** Provider images only: whether the credentials asked for a failure (kept instead of them). */
     final boolean credentialsFail;
+    /** Provider images only: the login the credentials name, reported as provider_account_identifier. */
+    final String accountIdentifier;
 
     private FactoryStatus status = FactoryStatus.NEW;
     private int percent;
@@ -37,11 +39,11 @@ final class SimImage {
     private String providerAccountIdentifier;
 
     SimImage(String id, ImageType type, String template, String target, String parentId, JsonNode parameters) {
-        this(id, type, template, target, parentId, parameters, null, false);
+        this(id, type, template, target, parentId, parameters, null, false, null);
     }
 
     SimImage(String id, ImageType type, String template, String target, String parentId, JsonNode parameters,
-             String provider, boolean credentialsFail) {
+             String provider, boolean credentialsFail, String accountIdentifier) {
         this.id = id;
         this.type = type;
         this.template = template;
@@ -50,6 +52,7 @@ final class SimImage {
         this.parameters = parameters;
         this.provider = provider;
         this.credentialsFail = credentialsFail;
+        this.accountIdentifier = accountIdentifier;
         this.reportedStatuses.add(status.name());
     }
 
