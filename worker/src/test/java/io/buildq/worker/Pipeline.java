@@ -3,6 +3,7 @@ package io.buildq.worker;
 import io.buildq.api.BuildQueue;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.queue.JobRunrStorage;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.testing.TestDatabase;
@@ -23,6 +24,8 @@ final class Pipeline implements AutoCloseable {
     final IwhdSimulator iwhd;
     final BuildQueue queue;
     final StorageProvider jobRunr;
+    final CredentialCipher cipher = CredentialCipher.fromBase64(
+            java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32)));
     private BuildqWorker worker;
 
     Pipeline(TestDatabase.Kind kind, boolean startWorker) {
@@ -30,7 +33,7 @@ final class Pipeline implements AutoCloseable {
         new BuildqMigrations(db.dataSource()).migrate();
         factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(60)).start();
         iwhd = IwhdSimulator.builder().strictQueries(true).start();
-        queue = BuildQueue.create(db.dataSource());
+        queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
         jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
         if (startWorker) {
             startWorker();
@@ -43,7 +46,14 @@ final class Pipeline implements AutoCloseable {
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null)
                 // Long enough that the statuses only callbacks carry must come through callbacks.
                 .withFactoryPollInterval(Duration.ofSeconds(2))
-                .withReconcileInterval(Duration.ofSeconds(1)));
+                .withReconcileInterval(Duration.ofSeconds(1)), cipher);
+    }
+
+    /** What JobRunr's dashboard does on Requeue: the job goes back to ENQUEUED, no filter runs. */
+    void requeueInJobRunr(UUID jobId) {
+        org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
+        job.enqueue();
+        jobRunr.save(job);
     }
 
     StateName jobRunrState(UUID jobId) {
