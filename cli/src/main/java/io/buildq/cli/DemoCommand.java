@@ -3,6 +3,11 @@ package io.buildq.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
+import io.buildq.catalog.Catalog;
+import io.buildq.catalog.CatalogEntry;
+import io.buildq.push.ProviderAccount;
+import io.buildq.secret.CredentialCipher;
+import io.buildq.status.PushStatus;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.migrations.BuildqMigrations;
@@ -49,6 +54,18 @@ final class DemoCommand implements Callable<Integer> {
             </template>
             """;
 
+    /** Two accounts with made-up credentials; the simulator accepts any. */
+    static final List<ProviderAccount> SAMPLE_ACCOUNTS = List.of(
+            new ProviderAccount("ec2-us-east-1", "ec2", "{\"name\": \"ec2-us-east-1\"}",
+                    "<provider_account><name>demo-ec2</name><provider_credentials><ec2_credentials>"
+                            + "<access_key>AKIADEMOEXAMPLE</access_key><secret_access_key>demo-not-a-real-secret"
+                            + "</secret_access_key><account_number>0000-0000-0000</account_number></ec2_credentials>"
+                            + "</provider_credentials></provider_account>"),
+            new ProviderAccount("rhevm-lab", "rhevm", "{\"api-url\": \"https://rhevm.lab.example/api\", \"cluster\": \"Default\"}",
+                    "<provider_account><name>demo-rhevm</name><provider_credentials><rhevm_credentials>"
+                            + "<username>admin@internal</username><password>demo-not-a-real-password</password>"
+                            + "</rhevm_credentials></provider_credentials></provider_account>"));
+
     @Spec
     CommandSpec spec;
 
@@ -91,17 +108,20 @@ final class DemoCommand implements Callable<Integer> {
             running.add(0, factory);
             IwhdSimulator iwhd = IwhdSimulator.builder().port(iwhdPort).start();
             running.add(0, iwhd);
+            // The demo's own key; production gives workers and enqueuers the same BUILDQ_SECRET_KEY.
+            CredentialCipher cipher = CredentialCipher.generatedKeyFile(dataDir.resolve("secret.key"));
             BuildqWorker worker = BuildqWorker.start(dataSource, WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                     .withWorkers(4)
                     .withCallback(new InetSocketAddress("127.0.0.1", callbackPort), null)
-                    .withFactoryPollInterval(Duration.ofMillis(Math.max(1000, stepMillis / 2))));
+                    .withFactoryPollInterval(Duration.ofMillis(Math.max(1000, stepMillis / 2))), cipher);
             running.add(0, worker);
             BuildqDashboard dashboard = BuildqDashboard.start(dataSource, DashboardSettings.loopback(dashboardPort));
             running.add(0, dashboard);
-            BuildQueue queue = BuildQueue.create(dataSource);
+            BuildQueue queue = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
             running.add(0, queue);
 
-            UUID buildId = queue.build(BuildRequest.of("demo-web-server", SAMPLE_TEMPLATE, List.of("ec2", "rhevm")));
+            UUID buildId = queue.buildAndPush(BuildRequest.of("demo-web-server", SAMPLE_TEMPLATE, List.of("ec2", "rhevm")),
+                    SAMPLE_ACCOUNTS);
             out.printf("""
 
                     buildq demo is running (Ctrl-C stops it).
@@ -110,15 +130,17 @@ final class DemoCommand implements Callable<Integer> {
                       iwhd simulator      %s
                       database            %s
 
-                    Enqueued build %s of image demo-web-server for ec2 and rhevm.
+                    Enqueued build %s of image demo-web-server for ec2 and rhevm, each to be pushed to
+                    one account (ec2-us-east-1, rhevm-lab) when its build completes.
                     Watch it in the dashboard: Jobs > Enqueued, then Processing (with a progress bar), then ec2
-                    under Succeeded and rhevm under Failed with factory's error text. Each line below is a change.
+                    under Succeeded and rhevm under Failed with factory's error text; then the ec2 push runs,
+                    and the rhevm push fails with "build failed". Each line below is a change.
 
                     """, dashboard.port(), factory.baseUrl(), iwhd.baseUrl(), url, buildId);
             out.flush();
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             Map<String, String> lastLines = new HashMap<>();
-            Runnable print = () -> printChanges(out, queue.status(buildId), lastLines);
+            Runnable print = () -> printChanges(out, queue, queue.status(buildId), lastLines);
             printer.scheduleWithFixedDelay(() -> {
                 try {
                     print.run();
@@ -143,16 +165,32 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printChanges(PrintWriter out, BuildStatus status, Map<String, String> lastLines) {
+    private static void printChanges(PrintWriter out, BuildQueue queue, BuildStatus status, Map<String, String> lastLines) {
         for (TargetStatus target : status.targets()) {
-            String line = String.format("  %-6s %-9s %3d%%  %s%s", target.target(), target.status(), target.percent(),
-                    target.activity() == null ? "" : target.activity(),
+            String line = String.format("  build %-6s %-9s %3d%%  %s%s", target.target(), target.status(),
+                    target.percent(), target.activity() == null ? "" : target.activity(),
                     target.error() == null ? "" : "\n         error: " + target.error());
             if (!line.equals(lastLines.put(target.target(), line))) {
                 out.println(line);
             }
         }
+        for (PushStatus push : status.pushes()) {
+            String line = String.format("  push  %-13s %-9s %3d%%  %s%s", push.providerName(), push.status(),
+                    push.percent(), push.activity() == null ? "" : push.activity(),
+                    push.error() == null ? "" : "\n         error: " + push.error());
+            if (!line.equals(lastLines.put(push.providerName(), line))) {
+                out.println(line);
+            }
+        }
         if (status.isFinished() && !"done".equals(lastLines.put("_finished", "done"))) {
+            Catalog catalog = queue.catalog(status.imageId(), SAMPLE_ACCOUNTS);
+            out.println("\n  The catalog of demo-web-server (image " + status.imageId() + "), as Conductor asks it:");
+            for (CatalogEntry entry : catalog.entries()) {
+                out.printf("    %-13s %-6s %-10s %s%n", entry.providerName(), entry.target(), entry.state().wireName(),
+                        entry.targetIdentifier() == null ? "" : "as " + entry.targetIdentifier());
+            }
+            out.println("    missing: build " + catalog.targetsToBuild() + ", push to "
+                    + catalog.accountsToPush().stream().map(CatalogEntry::providerName).toList());
             out.println("\n  The sample build has finished. The dashboard keeps showing it; Ctrl-C stops the demo.");
         }
         out.flush();

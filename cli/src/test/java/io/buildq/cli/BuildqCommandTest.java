@@ -78,10 +78,18 @@ class BuildqCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("JobRunr dashboard   http://127.0.0.1:")
-                .containsPattern("ec2 +COMPLETE +100%")
-                .containsPattern("rhevm +FAILED")
+                .containsPattern("build ec2 +COMPLETE +100%")
+                .containsPattern("build rhevm +FAILED")
                 .contains("error: ImageFactoryException: Failed to customize the image for target rhevm")
-                .contains("The sample build has finished");
+                .containsPattern("push +ec2-us-east-1 +COMPLETE +100% +Pushed as ami-")
+                .containsPattern("push +rhevm-lab +FAILED")
+                .contains("error: build failed")
+                .containsPattern("ec2-us-east-1 +ec2 +pushed +as ami-")
+                .containsPattern("rhevm-lab +rhevm +not_built")
+                .contains("missing: build [rhevm], push to []")
+                .contains("The sample build has finished")
+                .doesNotContain("demo-not-a-real");
         assertThat(dataDir.resolve("buildq.mv.db")).exists();
+        assertThat(dataDir.resolve("secret.key")).exists();
     }
 }

@@ -162,36 +162,38 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * Completes a job while holding its request's row lock, so that of several jobs of one kind
-     * finishing at once exactly one sees itself as the last of its kind in the request.
-     * {@code whenLastOfKind} runs inside the transaction, before the row is marked: if it throws,
-     * nothing is committed and the job can run again.
+     * Ends a job (COMPLETE or FAILED, by {@code ending}) while holding its request's row lock, so
+     * that of several jobs of one kind ending at once exactly one sees itself as the last. When every
+     * job of the row's kind in the request has ended and at least one of them is COMPLETE,
+     * {@code whenKindEnded} runs inside the transaction: if it throws, nothing is committed and the
+     * job can run again.
      */
-    public JobRow complete(UUID jobId, String source, String activity, Consumer<BuildRequestRow> whenLastOfKind) {
+    public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded) {
         return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
                 throw new BuildNotFoundException(jobId);
             }
-            if (row.status() == JobStatus.COMPLETE) {
+            if (row.status().isTerminal()) {
                 return row;
             }
             BuildRequestRow request = session.find(BuildRequestRow.class, row.requestId(), LockModeType.PESSIMISTIC_WRITE);
-            boolean othersComplete = session
+            JobRow.JobRowState before = row.state();
+            ending.accept(row);
+            recordIfChanged(session, row, before, source);
+            forgetCredentialsIfEnded(session, row);
+            List<JobRow> siblings = session
                     .createSelectionQuery("from JobRow where requestId = :id and kind = :kind and id <> :self", JobRow.class)
                     .setParameter("id", row.requestId())
                     .setParameter("kind", row.kind())
                     .setParameter("self", row.id())
-                    .getResultList()
-                    .stream()
-                    .allMatch(other -> other.status() == JobStatus.COMPLETE);
-            if (othersComplete) {
-                whenLastOfKind.accept(request);
+                    .getResultList();
+            boolean allEnded = siblings.stream().allMatch(other -> other.status().isTerminal());
+            boolean anyComplete = row.status() == JobStatus.COMPLETE
+                    || siblings.stream().anyMatch(other -> other.status() == JobStatus.COMPLETE);
+            if (allEnded && anyComplete) {
+                whenKindEnded.accept(request);
             }
-            JobRow.JobRowState before = row.state();
-            row.markComplete(clock.instant(), activity);
-            recordIfChanged(session, row, before, source);
-            forgetCredentialsIfEnded(session, row);
             return row;
         }));
     }

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildq.build.BuildRequest;
+import io.buildq.push.BuildNotCompleteException;
+import io.buildq.push.InvalidAccountException;
+import io.buildq.push.InvalidPushException;
+import io.buildq.push.ProviderAccount;
+import io.buildq.push.PushRequest;
+import io.buildq.push.TargetNotInBuildException;
+import io.buildq.secret.CredentialCipher;
+import io.buildq.secret.NoSecretKeyException;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.build.InvalidIdempotencyKeyException;
 import io.buildq.build.InvalidImageException;
@@ -18,6 +26,7 @@ import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -48,7 +57,9 @@ abstract class BuildQueueContract {
     void start() {
         db = TestDatabase.create(kind());
         new BuildqMigrations(db.dataSource()).migrate();
-        queue = BuildQueue.create(db.dataSource());
+        queue = BuildQueue.builder(db.dataSource())
+                .credentialCipher(CredentialCipher.fromBase64(Base64.getEncoder().encodeToString(new byte[32])))
+                .build();
     }
 
     @AfterAll
@@ -59,7 +70,7 @@ abstract class BuildQueueContract {
 
     @BeforeEach
     void empty() {
-        for (String sql : List.of("delete from buildq_job_history", "delete from buildq_job", "delete from buildq_request",
+        for (String sql : List.of("delete from buildq_credentials", "delete from buildq_job_history", "delete from buildq_job", "delete from buildq_request",
                 "delete from jobrunr_jobs")) {
             try (var connection = db.dataSource().getConnection(); var statement = connection.createStatement()) {
                 statement.execute(sql);
@@ -191,6 +202,93 @@ abstract class BuildQueueContract {
                     .isInstanceOf(SchemaNotMigratedException.class)
                     .hasMessageContaining("buildq migrate");
         }
+    }
+
+    static ProviderAccount account(String name, String target) {
+        return new ProviderAccount(name, target, name, "<provider_credentials><" + target + "_credentials><username>u-" + name
+                + "</username><password>p</password></" + target + "_credentials></provider_credentials>");
+    }
+
+    static Stream<Arguments> invalidAccounts() {
+        String credentials = "<provider_credentials><ec2_credentials><access_key>A</access_key></ec2_credentials></provider_credentials>";
+        return Stream.of(
+                Arguments.of("no provider name", (Supplier<ProviderAccount>) () -> new ProviderAccount(" ", "ec2", "p", credentials)),
+                Arguments.of("unknown target", (Supplier<ProviderAccount>) () -> new ProviderAccount("n", "azure", "p", credentials)),
+                Arguments.of("no factory provider", (Supplier<ProviderAccount>) () -> new ProviderAccount("n", "ec2", "", credentials)),
+                Arguments.of("no credentials", (Supplier<ProviderAccount>) () -> new ProviderAccount("n", "ec2", "p", null)),
+                Arguments.of("credentials not XML", (Supplier<ProviderAccount>) () -> new ProviderAccount("n", "ec2", "p",
+                        "<provider_credentials><access_key>AKIA SECRET</provider_credentials>")),
+                Arguments.of("credentials of the wrong root", (Supplier<ProviderAccount>) () -> new ProviderAccount("n", "ec2", "p",
+                        "<credentials/>")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidAccounts")
+    void anInvalidAccountIsATypedErrorNamingTheAccountsFieldAndNeverQuotingTheCredentials(String name,
+            Supplier<ProviderAccount> account) {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        long jobs = db.count("select count(*) from buildq_job");
+
+        assertThatThrownBy(() -> queue.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2")), List.of(account.get())))
+                .isInstanceOfSatisfying(InvalidAccountException.class, e -> assertThat(e.field()).isEqualTo("accounts"))
+                .message().doesNotContain("SECRET");
+        assertThat(db.count("select count(*) from buildq_job")).isEqualTo(jobs);
+        assertThat(db.count("select count(*) from buildq_credentials")).isZero();
+        assertThat(build).isNotNull();
+    }
+
+    @Test
+    void badPushesAreTypedErrorsAndWriteNothing() {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        long jobs = db.count("select count(*) from buildq_job");
+        long jobRunrJobs = db.count("select count(*) from jobrunr_jobs");
+
+        UUID unknown = UUID.randomUUID();
+        assertThatThrownBy(() -> queue.push(new PushRequest(unknown, List.of(account("ec2-us-east-1", "ec2")))))
+                .isInstanceOfSatisfying(BuildNotFoundException.class, e -> assertThat(e.id()).isEqualTo(unknown));
+        assertThatThrownBy(() -> queue.push(new PushRequest(build, List.of(account("ec2-us-east-1", "ec2")))))
+                .isInstanceOfSatisfying(BuildNotCompleteException.class, e -> assertThat(e.field()).isEqualTo("buildId"))
+                .hasMessageContaining("QUEUED");
+        assertThatThrownBy(() -> queue.push(new PushRequest(build, List.of(account("rhevm-lab", "rhevm")))))
+                .isInstanceOfSatisfying(TargetNotInBuildException.class, e -> assertThat(e.field()).isEqualTo("accounts"));
+        assertThatThrownBy(() -> queue.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2")),
+                List.of(account("rhevm-lab", "rhevm")))).isInstanceOf(TargetNotInBuildException.class);
+        assertThatThrownBy(() -> new PushRequest(null, List.of(account("ec2-us-east-1", "ec2"))))
+                .isInstanceOfSatisfying(InvalidPushException.class, e -> assertThat(e.field()).isEqualTo("buildId"));
+        assertThatThrownBy(() -> new PushRequest(build, List.of()))
+                .isInstanceOfSatisfying(InvalidAccountException.class, e -> assertThat(e.field()).isEqualTo("accounts"));
+        assertThatThrownBy(() -> new PushRequest(build, List.of(account("ec2-us-east-1", "ec2"), account("ec2-us-east-1", "ec2"))))
+                .isInstanceOf(InvalidAccountException.class).hasMessageContaining("named twice");
+
+        assertThat(db.count("select count(*) from buildq_job")).isEqualTo(jobs);
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isEqualTo(jobRunrJobs);
+        assertThat(db.count("select count(*) from buildq_credentials")).isZero();
+    }
+
+    @Test
+    void aQueueWithoutASecretKeyRefusesToPush() {
+        try (BuildQueue keyless = BuildQueue.create(db.dataSource())) {
+            assertThatThrownBy(() -> keyless.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2")),
+                    List.of(account("ec2-us-east-1", "ec2")))).isInstanceOf(NoSecretKeyException.class);
+        }
+        assertNothingWritten();
+    }
+
+    @Test
+    void buildAndPushWritesPushRowsWaitingForTheirBuildWithSealedCredentials() {
+        UUID build = queue.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2", "rhevm")),
+                List.of(account("ec2-us-east-1", "ec2"), account("rhevm-lab", "rhevm")));
+
+        BuildStatus status = queue.status(build);
+        assertThat(status.pushes()).hasSize(2).allSatisfy(push -> {
+            assertThat(push.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(push.buildJobId()).isEqualTo(status.target(push.target()).jobId());
+        });
+        assertThat(status.push("ec2-us-east-1").accountIdentifier()).isEqualTo("u-ec2-us-east-1");
+        // Only the builds are JobRunr jobs yet: a push is enqueued when its build completes.
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isEqualTo(2);
+        assertThat(db.count("select count(*) from buildq_credentials")).isEqualTo(2);
+        assertThat(db.count("select count(*) from buildq_credentials where sealed like '%password%'")).isZero();
     }
 
     private void assertNothingWritten() {

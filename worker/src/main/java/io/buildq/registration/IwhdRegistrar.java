@@ -72,8 +72,9 @@ public final class IwhdRegistrar {
     }
 
     /**
-     * All targets of the build are registered: link the build to the image's previous build and make
-     * it the image's {@code latest_unpushed}.
+     * Every target build has ended and at least one is registered: link the build to the image's
+     * previous build and make it the image's {@code latest_unpushed}, as factory did when all targets
+     * finished. A target that failed has no target image, so the catalog reads it as not built.
      */
     public void finishBuild(BuildRequestRow request) {
         String imageId = request.imageId().toString();
@@ -104,7 +105,7 @@ public final class IwhdRegistrar {
                 "provider_account_identifier", orNone(image.providerAccountIdentifier()), "icicle", icicle));
     }
 
-    /** Every push of the build is done: the build becomes the image's latest, as factory did. */
+    /** Every push of the build has ended, at least one pushed: the build becomes the image's latest, as factory did. */
     public void finishPushes(BuildRequestRow request) {
         String imageId = request.imageId().toString();
         iwhd.putAttribute(IMAGES, imageId, "latest_build", request.id().toString());

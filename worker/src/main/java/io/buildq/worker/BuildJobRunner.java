@@ -102,15 +102,17 @@ public final class BuildJobRunner extends BuildJobHandler {
                     r -> r.describeActivity("Registering the target image in iwhd")));
             FactoryImage image = factory.getTargetImage(row.factoryImageId());
             registrar.registerTargetImage(request, row, image);
-            JobRow done = store.complete(row.id(), ProgressWriter.SOURCE_WORKER,
-                    "Target image build complete; registered in iwhd", registrar::finishBuild);
+            JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
+                    r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
+                    registrar::finishBuild);
             mirror.show(done);
             releasePushes(request, done, mirror);
             return;
         }
         String error = row.error() != null ? row.error()
                 : "Image Factory reported " + outcome + " for target image " + row.factoryImageId();
-        JobRow failed = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error));
+        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error),
+                registrar::finishBuild);
         mirror.show(failed);
         failPushes(failed);
         throw new FactoryBuildFailedException("Image Factory build failed: " + failed.error());
@@ -138,7 +140,8 @@ public final class BuildJobRunner extends BuildJobHandler {
     private void failPushes(JobRow build) {
         for (JobRow push : store.pushesOf(build.id())) {
             if (push.status() == JobStatus.QUEUED) {
-                store.change(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED));
+                store.end(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED),
+                        registrar::finishPushes);
             }
         }
     }

@@ -66,7 +66,8 @@ public final class PushJobRunner extends PushJobHandler {
         JobRow build = store.findJob(row.parentJobId()).orElseThrow();
         if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
             if (row.status() != JobStatus.FAILED) {
-                store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED));
+                store.end(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED),
+                        registrar::finishPushes);
             }
             throw new FactoryBuildFailedException("The push cannot run: its build is " + build.status());
         }
@@ -124,8 +125,9 @@ public final class PushJobRunner extends PushJobHandler {
                 r.describeActivity("Registering the provider image in iwhd");
             }));
             registrar.registerProviderImage(build, row, image);
-            mirror.show(store.complete(row.id(), ProgressWriter.SOURCE_WORKER,
-                    "Pushed as " + image.identifierOnProvider() + "; registered in iwhd", registrar::finishPushes));
+            mirror.show(store.end(row.id(), ProgressWriter.SOURCE_WORKER,
+                    r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
+                    registrar::finishPushes));
             return;
         }
         String error = row.error() != null ? row.error()
@@ -134,7 +136,8 @@ public final class PushJobRunner extends PushJobHandler {
     }
 
     private JobRow fail(JobRow row, String error, DashboardMirror mirror) {
-        JobRow failed = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error));
+        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error),
+                registrar::finishPushes);
         mirror.show(failed);
         throw new FactoryBuildFailedException("Image Factory push failed: " + failed.error());
     }

@@ -107,9 +107,10 @@ abstract class BuildPipelineContract {
         Job job = pipeline.jobRunr.getJobById(rhevm.jobId());
         assertThat(job.getJobStates()).filteredOn(state -> state.getName() == StateName.SCHEDULED).isEmpty();
         assertThat(((FailedState) job.getJobState()).getExceptionMessage()).contains("Failed to customize");
-        // The image is not "built" until every target is: latest_unpushed stays unset.
+        // Every target has finished: the build is the image's latest_unpushed, with ec2's target image only.
         assertThat(pipeline.iwhd.attributes("images", status.imageId().toString()).orElseThrow())
-                .doesNotContainKey("latest_unpushed");
+                .containsEntry("latest_unpushed", buildId.toString());
+        assertThat(pipeline.iwhd.keys("target_images")).contains(status.target("ec2").factoryImageId());
     }
 
     @Test
