@@ -1,21 +1,28 @@
 package io.buildq.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Runs builds: a JobRunr BackgroundJobServer that drives Image Factory and registers results in iwhd.",
         footer = {"", "Example:", "  buildq worker --db jdbc:postgresql://db/buildq --factory http://factory:8075/imagefactory \\",
                 "      --iwhd http://iwhd:9090 --callback-bind 0.0.0.0:8076 --callback-url http://worker-1:8076"})
 final class WorkerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions database;
@@ -25,8 +32,16 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Map<String, String> environment = System.getenv();
+        CredentialCipher cipher = null;
+        if (environment.containsKey(CredentialCipher.KEY_VARIABLE) || environment.containsKey(CredentialCipher.KEY_FILE_VARIABLE)) {
+            cipher = CredentialCipher.fromEnvironment(environment);
+        } else {
+            spec.commandLine().getErr().println("buildq: no BUILDQ_SECRET_KEY (or BUILDQ_SECRET_KEY_FILE): this worker "
+                    + "builds, and fails pushes for want of a key to open their credentials");
+        }
         HikariDataSource dataSource = database.open("buildq-worker");
-        BuildqWorker running = BuildqWorker.start(dataSource, worker.settings());
+        BuildqWorker running = BuildqWorker.start(dataSource, worker.settings(), cipher);
         Processes.runUntilStopped(() -> {
             running.close();
             dataSource.close();
