@@ -148,11 +148,16 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("  (status unavailable: " + e.getMessage() + ")");
                 }
             }, 0, 500, TimeUnit.MILLISECONDS);
-            running.add(0, printer::shutdownNow);
+            running.add(0, () -> {
+                printer.shutdownNow();
+                printer.awaitTermination(5, TimeUnit.SECONDS);
+            });
             if (exitWhenDone) {
                 while (!queue.status(buildId).isFinished()) {
                     Thread.sleep(500); // a CLI waiting for a human-scale build, not test synchronisation
                 }
+                printer.shutdown(); // let a print in progress finish
+                printer.awaitTermination(10, TimeUnit.SECONDS);
                 print.run();
                 closeAll(running);
                 return 0;
@@ -165,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void printChanges(PrintWriter out, BuildQueue queue, BuildStatus status, Map<String, String> lastLines) {
+    private static synchronized void printChanges(PrintWriter out, BuildQueue queue, BuildStatus status,
+                                                  Map<String, String> lastLines) {
         for (TargetStatus target : status.targets()) {
             String line = String.format("  build %-6s %-9s %3d%%  %s%s", target.target(), target.status(),
                     target.percent(), target.activity() == null ? "" : target.activity(),
@@ -182,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.println(line);
             }
         }
-        if (status.isFinished() && !"done".equals(lastLines.put("_finished", "done"))) {
+        if (status.isFinished() && !lastLines.containsKey("_finished")) {
             Catalog catalog = queue.catalog(status.imageId(), SAMPLE_ACCOUNTS);
             out.println("\n  The catalog of demo-web-server (image " + status.imageId() + "), as Conductor asks it:");
             for (CatalogEntry entry : catalog.entries()) {
@@ -192,6 +198,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("    missing: build " + catalog.targetsToBuild() + ", push to "
                     + catalog.accountsToPush().stream().map(CatalogEntry::providerName).toList());
             out.println("\n  The sample build has finished. The dashboard keeps showing it; Ctrl-C stops the demo.");
+            lastLines.put("_finished", "done");
         }
         out.flush();
     }

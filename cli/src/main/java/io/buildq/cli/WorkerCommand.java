@@ -9,11 +9,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Runs builds: a JobRunr BackgroundJobServer that drives Image Factory and registers results in iwhd.",
@@ -21,8 +21,7 @@ import picocli.CommandLine.Spec;
                 "      --iwhd http://iwhd:9090 --callback-bind 0.0.0.0:8076 --callback-url http://worker-1:8076"})
 final class WorkerCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
     @Mixin
     DatabaseOptions database;
@@ -36,12 +35,14 @@ final class WorkerCommand implements Callable<Integer> {
         CredentialCipher cipher = null;
         if (environment.containsKey(CredentialCipher.KEY_VARIABLE) || environment.containsKey(CredentialCipher.KEY_FILE_VARIABLE)) {
             cipher = CredentialCipher.fromEnvironment(environment);
-        } else {
-            spec.commandLine().getErr().println("buildq: no BUILDQ_SECRET_KEY (or BUILDQ_SECRET_KEY_FILE): this worker "
-                    + "builds, and fails pushes for want of a key to open their credentials");
         }
+        WorkerSettings settings = worker.settings();
         HikariDataSource dataSource = database.open("buildq-worker");
-        BuildqWorker running = BuildqWorker.start(dataSource, worker.settings(), cipher);
+        BuildqWorker running = BuildqWorker.start(dataSource, settings, cipher);
+        if (cipher == null) {
+            log.warn("No BUILDQ_SECRET_KEY (or BUILDQ_SECRET_KEY_FILE): this worker builds, and fails pushes for want"
+                    + " of a key to open their credentials");
+        }
         Processes.runUntilStopped(() -> {
             running.close();
             dataSource.close();

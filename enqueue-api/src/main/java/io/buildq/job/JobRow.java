@@ -183,6 +183,12 @@ public class JobRow {
         this.finishedAt = now;
     }
 
+    /** The push's build failed: so does the push, until the build is retried and completes. */
+    public void failWithItsBuild(Instant now) {
+        markFailed(now, BUILD_FAILED);
+        this.activity = "Its build failed; it runs if the build is retried and completes";
+    }
+
     /** Whether this is a push that ended only because its build failed (and may run after a retry). */
     public boolean failedWithItsBuild() {
         return kind == JobKind.PUSH && status == JobStatus.FAILED && BUILD_FAILED.equals(error);

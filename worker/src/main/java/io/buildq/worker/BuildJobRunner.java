@@ -140,7 +140,7 @@ public final class BuildJobRunner extends BuildJobHandler {
     private void failPushes(JobRow build) {
         for (JobRow push : store.pushesOf(build.id())) {
             if (push.status() == JobStatus.QUEUED) {
-                store.end(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED),
+                store.end(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
                         registrar::finishPushes);
             }
         }

@@ -62,7 +62,7 @@ public final class JobReconciler implements Runnable {
         if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
             store.change(push.id(), "reconciler", r -> {
                 if (r.status() == JobStatus.QUEUED) {
-                    r.markFailed(store.now(), JobRow.BUILD_FAILED);
+                    r.failWithItsBuild(store.now());
                 }
             });
             return false;

@@ -66,7 +66,7 @@ public final class PushJobRunner extends PushJobHandler {
         JobRow build = store.findJob(row.parentJobId()).orElseThrow();
         if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
             if (row.status() != JobStatus.FAILED) {
-                store.end(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), JobRow.BUILD_FAILED),
+                store.end(jobId, ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
                         registrar::finishPushes);
             }
             throw new FactoryBuildFailedException("The push cannot run: its build is " + build.status());
