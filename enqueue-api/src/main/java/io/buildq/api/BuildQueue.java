@@ -54,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class BuildQueue implements AutoCloseable {
 
     static final String SOURCE_ENQUEUE = "enqueue";
+    static final String SOURCE_API = "api";
     private static final Logger log = LoggerFactory.getLogger(BuildQueue.class);
 
     private final JobStore store;
@@ -237,6 +238,88 @@ public final class BuildQueue implements AutoCloseable {
             return buildId;
         } catch (PersistenceException | StorageException e) {
             throw new QueueUnavailableException("The build could not be enqueued: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Retries a FAILED job (a target build or a push) as attempt n+1: the row becomes QUEUED and its
+     * JobRunr job runs again, starting a new factory build (the failed image is not reattached). A
+     * retried build that completes releases the pushes that failed with it.
+     *
+     * @throws JobNotRetryableException the job is not FAILED, or is a push whose build is not COMPLETE
+     */
+    public void retry(UUID jobId) {
+        JobRow row = store.findJob(jobId).orElseThrow(() -> new BuildNotFoundException(jobId));
+        checkRetryable(row);
+        JobRow queued = store.change(jobId, SOURCE_API, current -> {
+            checkRetryable(current);
+            current.requeueForRetry("Retried through buildq");
+        });
+        enqueuer.enqueueAgain(store.findRequest(queued.requestId()).orElseThrow(), queued);
+    }
+
+    /**
+     * Retries every FAILED job (of one image, when {@code imageName} is not null): builds, and pushes
+     * whose build is COMPLETE. Pushes that failed with their build run when it is retried and completes.
+     *
+     * @return the ids of the jobs retried
+     */
+    public List<UUID> retryAllFailed(String imageName) {
+        List<UUID> retried = new ArrayList<>();
+        for (JobRow row : store.failed(imageName, 10_000)) {
+            if (row.failedWithItsBuild()) {
+                continue;
+            }
+            try {
+                retry(row.id());
+                retried.add(row.id());
+            } catch (JobNotRetryableException e) {
+                // changed meanwhile, or a push whose build failed again: not this round's business
+            }
+        }
+        return retried;
+    }
+
+    /**
+     * Cancels a QUEUED or RUNNING job: the row becomes CANCELLED, its JobRunr job is deleted (a running
+     * one is interrupted by its worker, which asks factory to delete its image), and the pushes waiting
+     * on a cancelled build are cancelled too.
+     *
+     * @throws JobNotCancellableException the job has already ended
+     */
+    public void cancel(UUID jobId) {
+        JobRow row = store.findJob(jobId).orElseThrow(() -> new BuildNotFoundException(jobId));
+        JobRow cancelled = store.change(jobId, SOURCE_API, current -> {
+            if (current.status() != JobStatus.QUEUED && current.status() != JobStatus.RUNNING) {
+                throw new JobNotCancellableException(jobId, current.status());
+            }
+            current.cancel(store.now(), "Cancelled through buildq");
+        });
+        enqueuer.delete(cancelled, "Cancelled through buildq");
+        if (row.kind() == JobKind.BUILD) {
+            for (JobRow push : store.pushesOf(jobId)) {
+                if (push.status() == JobStatus.QUEUED) {
+                    JobRow cancelledPush = store.change(push.id(), SOURCE_API, current -> {
+                        if (current.status() == JobStatus.QUEUED) {
+                            current.cancel(store.now(), "Its build was cancelled");
+                        }
+                    });
+                    enqueuer.delete(cancelledPush, "Its build was cancelled");
+                }
+            }
+        }
+    }
+
+    private void checkRetryable(JobRow row) {
+        if (row.status() != JobStatus.FAILED) {
+            throw new JobNotRetryableException(row.id(), row.status(), "only FAILED jobs can be retried");
+        }
+        if (row.kind() == JobKind.PUSH) {
+            JobStatus build = store.findJob(row.parentJobId()).orElseThrow().status();
+            if (build != JobStatus.COMPLETE) {
+                throw new JobNotRetryableException(row.id(), row.status(), "its build is " + build
+                        + "; retry the build, and the push runs when it completes");
+            }
         }
     }
 

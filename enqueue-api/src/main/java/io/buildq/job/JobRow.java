@@ -183,6 +183,13 @@ public class JobRow {
         this.finishedAt = now;
     }
 
+    /** Cancelled by a user (or by JobRunr's dashboard Delete); factory is asked to delete its image. */
+    public void cancel(Instant now, String activity) {
+        moveTo(JobStatus.CANCELLED);
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+        this.finishedAt = now;
+    }
+
     /** The push's build failed: so does the push, until the build is retried and completes. */
     public void failWithItsBuild(Instant now) {
         markFailed(now, BUILD_FAILED);

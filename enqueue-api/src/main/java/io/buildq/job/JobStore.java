@@ -82,6 +82,43 @@ public final class JobStore implements AutoCloseable {
         return Optional.ofNullable(sessionFactory.fromSession(session -> session.find(CredentialRow.class, jobId)));
     }
 
+    /** Deletes a push's sealed credentials, once nothing needs them. */
+    public void forgetCredentials(UUID jobId) {
+        sessionFactory.inTransaction(session -> {
+            CredentialRow credentials = session.find(CredentialRow.class, jobId);
+            if (credentials != null) {
+                session.remove(credentials);
+            }
+        });
+    }
+
+    /** Rows that are QUEUED, RUNNING or FAILED: what the reconciler compares with JobRunr's jobs. */
+    public List<JobRow> unfinished(int limit) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from JobRow where status in (:statuses) order by updatedAt desc", JobRow.class)
+                .setParameter("statuses", List.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED))
+                .setMaxResults(limit)
+                .getResultList());
+    }
+
+    /** FAILED rows, newest first, optionally of one image name. */
+    public List<JobRow> failed(String imageName, int limit) {
+        if (imageName == null) {
+            return sessionFactory.fromSession(session -> session
+                    .createSelectionQuery("from JobRow where status = :failed order by updatedAt desc", JobRow.class)
+                    .setParameter("failed", JobStatus.FAILED)
+                    .setMaxResults(limit)
+                    .getResultList());
+        }
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("select j from JobRow j, BuildRequestRow r where j.requestId = r.id"
+                        + " and j.status = :failed and r.imageName = :image order by j.updatedAt desc", JobRow.class)
+                .setParameter("failed", JobStatus.FAILED)
+                .setParameter("image", imageName)
+                .setMaxResults(limit)
+                .getResultList());
+    }
+
     /** Pushes waiting on, or made from, one build job. */
     public List<JobRow> pushesOf(UUID buildJobId) {
         return sessionFactory.fromSession(session -> session
@@ -216,7 +253,11 @@ public final class JobStore implements AutoCloseable {
      * that failed with its build, which runs if the build is retried.
      */
     private static void forgetCredentialsIfEnded(org.hibernate.Session session, JobRow row) {
-        if (row.kind() == JobKind.PUSH && row.status().isTerminal() && !row.failedWithItsBuild()) {
+        boolean stillNeeded = row.failedWithItsBuild()
+                // factory needs the credentials to delete a cancelled push's provider image; the worker
+                // that deletes it forgets them then
+                || (row.status() == JobStatus.CANCELLED && row.factoryImageId() != null);
+        if (row.kind() == JobKind.PUSH && row.status().isTerminal() && !stillNeeded) {
             CredentialRow credentials = session.find(CredentialRow.class, row.id());
             if (credentials != null) {
                 session.remove(credentials);

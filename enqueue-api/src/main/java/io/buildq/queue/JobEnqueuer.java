@@ -54,6 +54,24 @@ public final class JobEnqueuer {
         }
     }
 
+    /** Deletes the row's JobRunr job (a running one is interrupted at its worker's next heartbeat). */
+    public void delete(JobRow job, String reason) {
+        try {
+            scheduler.delete(job.jobRunrJobId(), reason);
+        } catch (JobNotFoundException e) {
+            // never enqueued (a push waiting for its build): nothing to delete
+        }
+    }
+
+    /** The row's JobRunr job, or null if JobRunr does not hold it. */
+    public Job jobOf(JobRow job) {
+        try {
+            return storageProvider.getJobById(job.jobRunrJobId());
+        } catch (JobNotFoundException e) {
+            return null;
+        }
+    }
+
     /** Whether JobRunr holds the row's job, in any state. */
     public boolean hasJob(JobRow job) {
         try {

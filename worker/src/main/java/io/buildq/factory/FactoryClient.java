@@ -105,6 +105,28 @@ public final class FactoryClient {
         call(new Request.Builder().url(url("target_images", id)).header("Accept", "application/json").delete().build(), 204);
     }
 
+    /** Deletes a target image; one factory no longer holds is fine (a cancel may be seen twice). */
+    public void deleteTargetImageIfPresent(String id) {
+        try {
+            deleteTargetImage(id);
+        } catch (FactoryException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes a provider image; one factory no longer holds is fine. */
+    public void deleteProviderImageIfPresent(String id, String target, String provider, String credentials) {
+        try {
+            deleteProviderImage(id, target, provider, credentials);
+        } catch (FactoryException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
     /** Deletes a pushed image from its provider; factory needs the provider, credentials and target again. */
     public void deleteProviderImage(String id, String target, String provider, String credentials) {
         ObjectNode body = json.createObjectNode();

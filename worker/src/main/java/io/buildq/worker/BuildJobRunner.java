@@ -84,16 +84,30 @@ public final class BuildJobRunner extends BuildJobHandler {
             } else {
                 mirror.log("Reattaching to Image Factory target image " + row.factoryImageId());
             }
-            row = follower.follow(row, mirror, factory::getTargetImage);
+            try {
+                row = follower.follow(row, mirror, factory::getTargetImage);
+            } catch (InterruptedException e) {
+                // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
+                deleteFactoryImageIfCancelled(store.findJob(jobId).orElseThrow(), mirror);
+                throw e;
+            }
             finish(request, row, mirror);
         } finally {
             signals.unregister(jobId);
         }
     }
 
+    private void deleteFactoryImageIfCancelled(JobRow row, DashboardMirror mirror) {
+        if (row.status() == JobStatus.CANCELLED && row.factoryImageId() != null) {
+            factory.deleteTargetImageIfPresent(row.factoryImageId());
+            mirror.log("Cancelled: asked Image Factory to delete target image " + row.factoryImageId());
+        }
+    }
+
     private void finish(BuildRequestRow request, JobRow row, DashboardMirror mirror) {
         if (row.status().isTerminal()) {
             mirror.log("The row is " + row.status() + "; stopping");
+            deleteFactoryImageIfCancelled(row, mirror);
             return;
         }
         FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());

@@ -7,26 +7,36 @@ import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.FailedState;
+import org.jobrunr.jobs.states.StateName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enqueues QUEUED rows that have no JobRunr job: the rows and the job are written in two steps
- * (JobRunr's OSS edition cannot join our transaction), so a crash or a database error between them
- * would otherwise leave a build waiting forever. Safe to run in every worker at once: the job's id is
- * the row's, and JobRunr skips an id it already holds.
+ * Keeps job rows and JobRunr's jobs in agreement, both ways, for what no job filter sees:
+ * <ul>
+ *   <li>a QUEUED row without a JobRunr job (a crash between the two writes) gets its job;</li>
+ *   <li>a FAILED row whose job was requeued in JobRunr's dashboard becomes QUEUED, attempt n+1,
+ *       before any worker picks the job up;</li>
+ *   <li>a QUEUED or RUNNING row whose job was deleted in the dashboard becomes CANCELLED;</li>
+ *   <li>a RUNNING row whose job JobRunr gave up on becomes FAILED;</li>
+ *   <li>a push whose build failed, or whose worker died before failing it, fails with its build.</li>
+ * </ul>
+ * Each repair re-checks the row inside its transaction, so several workers may run this at once.
  */
 public final class JobReconciler implements Runnable {
 
+    static final String SOURCE = "reconciler";
     private static final Logger log = LoggerFactory.getLogger(JobReconciler.class);
-    private static final int BATCH = 500;
+    private static final int BATCH = 1000;
 
     private final JobStore store;
     private final JobEnqueuer enqueuer;
     private final Duration grace;
 
-    /** @param grace how long a row may wait for its job before it counts as missing one */
+    /** @param grace how long a QUEUED row may wait for its job before it counts as missing one */
     public JobReconciler(JobStore store, JobEnqueuer enqueuer, Duration grace) {
         this.store = store;
         this.enqueuer = enqueuer;
@@ -36,33 +46,104 @@ public final class JobReconciler implements Runnable {
     @Override
     public void run() {
         try {
-            List<JobRow> queued = store.queuedSince(store.now().minus(grace), BATCH);
-            for (JobRow row : queued) {
-                if (row.kind() == JobKind.PUSH && !buildIsComplete(row)) {
-                    continue;
-                }
-                if (!enqueuer.hasJob(row)) {
-                    BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
-                    enqueuer.enqueue(request, row);
-                    log.warn("Job {} ({} for {}) was QUEUED without a JobRunr job; enqueued it", row.id(),
-                            request.imageName(), row.target());
-                }
+            for (JobRow row : store.unfinished(BATCH)) {
+                reconcile(row);
             }
         } catch (RuntimeException e) {
-            log.warn("Reconciling queued jobs failed; will try again: {}", e.toString());
+            log.warn("Reconciling jobs with JobRunr failed; will try again: {}", e.toString());
+        }
+    }
+
+    private void reconcile(JobRow row) {
+        if (row.kind() == JobKind.PUSH && row.status() == JobStatus.QUEUED && !buildIsComplete(row)) {
+            return;
+        }
+        Job job = enqueuer.jobOf(row);
+        if (job == null) {
+            if (row.status() == JobStatus.QUEUED && row.updatedAt().isBefore(store.now().minus(grace))) {
+                BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
+                enqueuer.enqueue(request, row);
+                log.warn("Job {} ({} for {}) was QUEUED without a JobRunr job; enqueued it", row.id(),
+                        request.imageName(), row.target());
+            }
+            return;
+        }
+        StateName state = job.getState();
+        switch (row.status()) {
+            case QUEUED, RUNNING -> {
+                if (state == StateName.DELETED) {
+                    store.change(row.id(), SOURCE, current -> {
+                        if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
+                            current.cancel(store.now(), "Deleted in JobRunr's dashboard");
+                        }
+                    });
+                    cancelWaitingPushes(row);
+                } else if (state == StateName.FAILED) {
+                    String reason = job.getJobState() instanceof FailedState failed
+                            ? failed.getExceptionMessage() : "JobRunr failed the job";
+                    store.change(row.id(), SOURCE, current -> {
+                        if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
+                            current.markFailed(store.now(), "JobRunr gave up on the job: " + reason);
+                        }
+                    });
+                }
+            }
+            case FAILED -> {
+                if (wasRequeuedAfter(job, row.finishedAt())) {
+                    store.change(row.id(), SOURCE, current -> {
+                        if (current.status() == JobStatus.FAILED && !current.failedWithItsBuild()) {
+                            current.requeueForRetry("Requeued in JobRunr's dashboard");
+                        }
+                    });
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** JobRunr runs (or is about to run) the job again although its row failed: an operator's Requeue. */
+    private static boolean wasRequeuedAfter(Job job, Instant failedAt) {
+        StateName state = job.getState();
+        if (state == StateName.ENQUEUED || state == StateName.SCHEDULED) {
+            return true;
+        }
+        // A worker marks the row FAILED a moment before JobRunr records the job FAILED: a job still
+        // PROCESSING counts as requeued only if it started after the row failed.
+        return state == StateName.PROCESSING && failedAt != null && job.getJobState().getCreatedAt().isAfter(failedAt);
+    }
+
+    private void cancelWaitingPushes(JobRow build) {
+        if (build.kind() != JobKind.BUILD) {
+            return;
+        }
+        for (JobRow push : store.pushesOf(build.id())) {
+            store.change(push.id(), SOURCE, current -> {
+                if (current.status() == JobStatus.QUEUED) {
+                    current.cancel(store.now(), "Its build was cancelled");
+                }
+            });
         }
     }
 
     /**
-     * A push runs once its build is COMPLETE. One whose build ended otherwise fails with it here, in
-     * case the worker that failed the build died before it could.
+     * A push runs once its build is COMPLETE. One whose build ended otherwise fails (or is cancelled)
+     * with it here, in case the worker that ended the build died before it could.
      */
     private boolean buildIsComplete(JobRow push) {
         JobRow build = store.findJob(push.parentJobId()).orElseThrow();
-        if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
-            store.change(push.id(), "reconciler", r -> {
+        if (build.status() == JobStatus.FAILED) {
+            store.change(push.id(), SOURCE, r -> {
                 if (r.status() == JobStatus.QUEUED) {
                     r.failWithItsBuild(store.now());
+                }
+            });
+            return false;
+        }
+        if (build.status() == JobStatus.CANCELLED) {
+            store.change(push.id(), SOURCE, r -> {
+                if (r.status() == JobStatus.QUEUED) {
+                    r.cancel(store.now(), "Its build was cancelled");
                 }
             });
             return false;

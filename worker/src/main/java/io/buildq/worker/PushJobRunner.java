@@ -90,7 +90,12 @@ public final class PushJobRunner extends PushJobHandler {
             } else {
                 mirror.log("Reattaching to Image Factory provider image " + row.factoryImageId());
             }
-            row = follower.follow(row, mirror, factory::getProviderImage);
+            try {
+                row = follower.follow(row, mirror, factory::getProviderImage);
+            } catch (InterruptedException e) {
+                deleteFactoryImageIfCancelled(store.findJob(jobId).orElseThrow(), mirror);
+                throw e;
+            }
             finish(request, build, row, mirror);
         } finally {
             signals.unregister(jobId);
@@ -113,8 +118,24 @@ public final class PushJobRunner extends PushJobHandler {
         return progress.attach(row.id(), row.attempt(), created);
     }
 
+    /** A cancelled push's provider image is deleted from the provider, with the credentials kept for that. */
+    private void deleteFactoryImageIfCancelled(JobRow row, DashboardMirror mirror) {
+        if (row.status() != JobStatus.CANCELLED || row.factoryImageId() == null) {
+            return;
+        }
+        String credentials = cipher == null ? null : store.findCredentials(row.id())
+                .map(sealed -> cipher.open(sealed.sealed(), row.id())).orElse(null);
+        if (credentials != null) {
+            String factoryTarget = Target.byId(row.target()).map(Target::factoryName).orElse(row.target());
+            factory.deleteProviderImageIfPresent(row.factoryImageId(), factoryTarget, row.factoryProvider(), credentials);
+            mirror.log("Cancelled: asked Image Factory to delete provider image " + row.factoryImageId());
+        }
+        store.forgetCredentials(row.id());
+    }
+
     private void finish(BuildRequestRow request, JobRow build, JobRow row, DashboardMirror mirror) {
         if (row.status().isTerminal()) {
+            deleteFactoryImageIfCancelled(row, mirror);
             return;
         }
         FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param callbackUrl         the base URL factory can reach that listener at; null for the bind address
  * @param factoryPollInterval how often a build asks factory for its status when no callback came
  * @param queuePollInterval   JobRunr's poll interval for new jobs (5 s at least on SQL databases)
- * @param reconcileInterval   how often QUEUED rows without a JobRunr job are looked for
+ * @param reconcileInterval   how often rows are compared with JobRunr's jobs (see {@link JobReconciler})
  * @param factoryOAuthKey     with {@code factoryOAuthSecret}, signs factory requests with two-legged OAuth 1.0; null for none
  */
 public record WorkerSettings(String factoryUrl, String iwhdUrl, int workers, InetSocketAddress callbackBind,
@@ -38,10 +38,13 @@ public record WorkerSettings(String factoryUrl, String iwhdUrl, int workers, Ine
         }
     }
 
-    /** Defaults: 8 workers, callbacks on 127.0.0.1:8076, factory polled every 10 s, the queue every 5 s. */
+    /**
+     * Defaults: 8 workers, callbacks on 127.0.0.1:8076, factory polled every 10 s, the queue every 5 s,
+     * and rows reconciled with JobRunr every 5 s (so a Requeue in its dashboard shows within one poll).
+     */
     public static WorkerSettings defaults(String factoryUrl, String iwhdUrl) {
         return new WorkerSettings(factoryUrl, iwhdUrl, 8, new InetSocketAddress("127.0.0.1", 8076), null,
-                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(30), null, null);
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), null, null);
     }
 
     public WorkerSettings withWorkers(int count) {

@@ -2,6 +2,8 @@ package io.buildq.worker;
 
 import io.buildq.api.BuildQueue;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.job.JobStore;
+import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
@@ -28,10 +30,17 @@ final class Pipeline implements AutoCloseable {
             java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32)));
     private BuildqWorker worker;
 
+    private JobStore store;
+
     Pipeline(TestDatabase.Kind kind, boolean startWorker) {
+        this(kind, startWorker, Duration.ofMillis(60));
+    }
+
+    /** @param step how long each of a simulated build's six steps takes */
+    Pipeline(TestDatabase.Kind kind, boolean startWorker, Duration step) {
         db = TestDatabase.create(kind);
         new BuildqMigrations(db.dataSource()).migrate();
-        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(60)).start();
+        factory = FactorySimulator.builder().stepDuration(step).start();
         iwhd = IwhdSimulator.builder().strictQueries(true).start();
         queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
         jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
@@ -49,6 +58,26 @@ final class Pipeline implements AutoCloseable {
                 .withReconcileInterval(Duration.ofSeconds(1)), cipher);
     }
 
+    void stopWorker() {
+        worker.close();
+        worker = null;
+    }
+
+    /** A reconciler of its own, to run by hand as a worker's timer would. */
+    JobReconciler reconciler() {
+        if (store == null) {
+            store = JobStore.open(db.dataSource(), java.time.Clock.systemUTC());
+        }
+        return new JobReconciler(store, new JobEnqueuer(jobRunr), Duration.ZERO);
+    }
+
+    /** What JobRunr's dashboard does on Delete: the job becomes DELETED, no filter runs. */
+    void deleteInJobRunr(UUID jobId) {
+        org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
+        job.delete("Deleted from the dashboard");
+        jobRunr.save(job);
+    }
+
     /** What JobRunr's dashboard does on Requeue: the job goes back to ENQUEUED, no filter runs. */
     void requeueInJobRunr(UUID jobId) {
         org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
@@ -64,6 +93,9 @@ final class Pipeline implements AutoCloseable {
     public void close() {
         if (worker != null) {
             worker.close();
+        }
+        if (store != null) {
+            store.close();
         }
         jobRunr.close();
         queue.close();
