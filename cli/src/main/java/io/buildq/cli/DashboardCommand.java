@@ -1,15 +1,18 @@
 package io.buildq.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.dashboard.status.StatusServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = "Serves JobRunr's dashboard for the queue's database: queued, running and failed work, requeue and delete.",
+        description = "Serves JobRunr's dashboard (queued, running and failed work, requeue and delete) and buildq's"
+                + " status page (builds and pushes by image, target and account; retry, cancel, retry all failed).",
         footer = {"", "Example:", "  buildq dashboard --db jdbc:postgresql://db/buildq --port 8000"})
 final class DashboardCommand implements Callable<Integer> {
 
@@ -24,6 +27,10 @@ final class DashboardCommand implements Callable<Integer> {
             description = "port (env BUILDQ_DASHBOARD_PORT, default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--status-port", defaultValue = "${env:BUILDQ_STATUS_PORT:-8080}",
+            description = "port of buildq's status page (env BUILDQ_STATUS_PORT, default ${DEFAULT-VALUE})")
+    int statusPort;
+
     @Option(names = "--user", defaultValue = "${env:BUILDQ_DASHBOARD_USER}",
             description = "Basic auth user (env BUILDQ_DASHBOARD_USER)")
     String user;
@@ -35,11 +42,18 @@ final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password));
+        DashboardSettings statusSettings = new DashboardSettings(host, statusPort, settings.username(), settings.password());
         HikariDataSource dataSource = database.open("buildq-dashboard");
         BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
-        System.out.println("JobRunr dashboard: http://" + host + ":" + dashboard.port() + "/dashboard");
+        BuildQueue queue = BuildQueue.create(dataSource);
+        String jobRunrUrl = "http://" + host + ":" + dashboard.port();
+        StatusServer status = StatusServer.start(queue, statusSettings, jobRunrUrl);
+        System.out.println("JobRunr dashboard: " + jobRunrUrl + "/dashboard");
+        System.out.println("buildq status page: http://" + host + ":" + status.port() + "/builds");
         Processes.runUntilStopped(() -> {
+            status.close();
             dashboard.close();
+            queue.close();
             dataSource.close();
         });
         return 0;

@@ -10,6 +10,7 @@ import io.buildq.secret.CredentialCipher;
 import io.buildq.status.PushStatus;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.dashboard.status.StatusServer;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.iwhd.IwhdSimulator;
@@ -75,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dashboard-port", defaultValue = "8000", description = "JobRunr dashboard port (default ${DEFAULT-VALUE})")
     int dashboardPort;
 
+    @Option(names = "--status-port", defaultValue = "8080", description = "status page port (default ${DEFAULT-VALUE})")
+    int statusPort;
+
     @Option(names = "--factory-port", defaultValue = "8075", description = "factory simulator port (default ${DEFAULT-VALUE})")
     int factoryPort;
 
@@ -119,6 +123,9 @@ final class DemoCommand implements Callable<Integer> {
             running.add(0, dashboard);
             BuildQueue queue = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
             running.add(0, queue);
+            StatusServer status = StatusServer.start(queue, DashboardSettings.loopback(statusPort),
+                    "http://127.0.0.1:" + dashboard.port());
+            running.add(0, status);
 
             UUID buildId = queue.buildAndPush(BuildRequest.of("demo-web-server", SAMPLE_TEMPLATE, List.of("ec2", "rhevm")),
                     SAMPLE_ACCOUNTS);
@@ -126,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
 
                     buildq demo is running (Ctrl-C stops it).
                       JobRunr dashboard   http://127.0.0.1:%d/dashboard
+                      status page         http://127.0.0.1:%d/builds   (retry and cancel from here too)
                       factory simulator   %s   (verbose: live progress over GET)
                       iwhd simulator      %s
                       database            %s
@@ -136,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
                     under Succeeded and rhevm under Failed with factory's error text; then the ec2 push runs,
                     and the rhevm push fails with "build failed". Each line below is a change.
 
-                    """, dashboard.port(), factory.baseUrl(), iwhd.baseUrl(), url, buildId);
+                    """, dashboard.port(), status.port(), factory.baseUrl(), iwhd.baseUrl(), url, buildId);
             out.flush();
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             Map<String, String> lastLines = new HashMap<>();

@@ -24,6 +24,8 @@ import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobQuery;
+import io.buildq.status.JobSummary;
 import io.buildq.status.TargetStatus;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
@@ -330,6 +332,25 @@ public final class BuildQueue implements AutoCloseable {
         List<TargetStatus> targets = rows.stream().filter(row -> row.kind() == JobKind.BUILD).map(BuildQueue::view).toList();
         List<PushStatus> pushes = rows.stream().filter(row -> row.kind() == JobKind.PUSH).map(BuildQueue::pushView).toList();
         return new BuildStatus(request.id(), request.imageId(), request.imageName(), request.createdAt(), targets, pushes);
+    }
+
+    /** Builds and pushes across all requests, newest first: what the status page lists. */
+    public List<JobSummary> jobs(JobQuery query) {
+        return store.search(query.status(), query.image(), query.target(), query.limit()).stream()
+                .map(pair -> summary((JobRow) pair[0], (BuildRequestRow) pair[1]))
+                .toList();
+    }
+
+    /** One job, build or push. */
+    public JobSummary job(UUID jobId) {
+        JobRow row = store.findJob(jobId).orElseThrow(() -> new BuildNotFoundException(jobId));
+        return summary(row, store.findRequest(row.requestId()).orElseThrow());
+    }
+
+    private static JobSummary summary(JobRow row, BuildRequestRow request) {
+        return new JobSummary(row.id(), request.id(), request.imageId(), request.imageName(), row.kind(), row.target(),
+                row.providerName(), row.status(), row.percent(), row.activity(), row.error(), row.attempt(),
+                row.factoryImageId(), row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt());
     }
 
     /** Every change of one target's job row, oldest first. */

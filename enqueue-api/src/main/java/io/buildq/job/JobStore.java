@@ -119,6 +119,34 @@ public final class JobStore implements AutoCloseable {
                 .getResultList());
     }
 
+    /** Rows with their request, newest first; a null filter does not filter. */
+    public List<Object[]> search(JobStatus status, String imageName, String target, int limit) {
+        StringBuilder hql = new StringBuilder("select j, r from JobRow j, BuildRequestRow r where j.requestId = r.id");
+        if (status != null) {
+            hql.append(" and j.status = :status");
+        }
+        if (imageName != null) {
+            hql.append(" and r.imageName = :image");
+        }
+        if (target != null) {
+            hql.append(" and j.target = :target");
+        }
+        hql.append(" order by j.createdAt desc, j.kind, j.target");
+        return sessionFactory.fromSession(session -> {
+            var query = session.createSelectionQuery(hql.toString(), Object[].class);
+            if (status != null) {
+                query.setParameter("status", status);
+            }
+            if (imageName != null) {
+                query.setParameter("image", imageName);
+            }
+            if (target != null) {
+                query.setParameter("target", target);
+            }
+            return query.setMaxResults(limit).getResultList();
+        });
+    }
+
     /** Pushes waiting on, or made from, one build job. */
     public List<JobRow> pushesOf(UUID buildJobId) {
         return sessionFactory.fromSession(session -> session

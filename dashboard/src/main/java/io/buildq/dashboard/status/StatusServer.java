@@ -1,0 +1,280 @@
+package io.buildq.dashboard.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.buildq.api.BuildNotFoundException;
+import io.buildq.api.BuildQueue;
+import io.buildq.api.BuildQueueException;
+import io.buildq.api.JobNotCancellableException;
+import io.buildq.api.JobNotRetryableException;
+import io.buildq.dashboard.DashboardSettings;
+import io.buildq.job.JobStatus;
+import io.buildq.status.JobQuery;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * buildq's own status page and its JSON API, beside JobRunr's dashboard: builds and pushes by image,
+ * target and account with retry and cancel (one by one, or every failed job at once).
+ * <ul>
+ *   <li>{@code GET /builds} (HTML, filters {@code status}, {@code image}, {@code target});
+ *       {@code POST /builds/{id}/retry|cancel} and {@code /builds/retry-failed} from its forms;</li>
+ *   <li>{@code GET /api/builds}, {@code GET /api/builds/{id}}, {@code POST /api/builds/{id}/retry|cancel},
+ *       {@code POST /api/builds/retry-failed}.</li>
+ * </ul>
+ * State-changing requests are protected against cross-site use: forms carry a per-process token, API
+ * calls must send the {@code X-Requested-By} header (which a cross-site page cannot send), and an
+ * {@code Origin} other than this server's is refused.
+ */
+public final class StatusServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
+    private static final Pattern ACTION = Pattern.compile("/(api/)?builds/([0-9a-fA-F-]{36})(/(retry|cancel))?");
+
+    private final BuildQueue queue;
+    private final StatusHtml html;
+    private final ObjectMapper json;
+    private final String csrfToken;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private StatusServer(BuildQueue queue, DashboardSettings settings, String jobRunrUrl) {
+        this.queue = queue;
+        this.html = new StatusHtml(jobRunrUrl);
+        this.json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        byte[] token = new byte[24];
+        new SecureRandom().nextBytes(token);
+        this.csrfToken = HexFormat.of().formatHex(token);
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the status page cannot listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        this.executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "buildq-status");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        HttpContext context = server.createContext("/", this::handle);
+        if (settings.requiresLogin()) {
+            context.setAuthenticator(new BasicAuthenticator("buildq") {
+                @Override
+                public boolean checkCredentials(String username, String password) {
+                    return equal(username, settings.username()) & equal(password, settings.password());
+                }
+            });
+        }
+        server.start();
+        log.info("buildq status page at http://{}:{}/builds", settings.host(), server.getAddress().getPort());
+    }
+
+    /**
+     * @param jobRunrUrl the JobRunr dashboard's base URL (e.g. {@code http://127.0.0.1:8000}), for links
+     */
+    public static StatusServer start(BuildQueue queue, DashboardSettings settings, String jobRunrUrl) {
+        return new StatusServer(queue, settings, jobRunrUrl);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            try {
+                route(exchange, method, path);
+            } catch (BuildNotFoundException e) {
+                error(exchange, 404, e);
+            } catch (JobNotRetryableException | JobNotCancellableException e) {
+                error(exchange, 409, e);
+            } catch (IllegalArgumentException | BuildQueueException e) {
+                error(exchange, 400, e);
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange, String method, String path) throws IOException {
+        Map<String, String> params = query(exchange.getRequestURI());
+        if (path.equals("/") || path.equals("/builds/")) {
+            exchange.getResponseHeaders().set("Location", "/builds");
+            exchange.sendResponseHeaders(302, -1);
+            return;
+        }
+        if (method.equals("GET") && path.equals("/builds")) {
+            send(exchange, 200, "text/html; charset=utf-8", html.page(queue.jobs(jobQuery(params)), jobQuery(params), csrfToken,
+                    Instant.now()));
+            return;
+        }
+        if (method.equals("GET") && path.equals("/builds/rows")) {
+            send(exchange, 200, "text/html; charset=utf-8", html.rows(queue.jobs(jobQuery(params)), csrfToken, Instant.now()));
+            return;
+        }
+        if (method.equals("GET") && path.equals("/api/builds")) {
+            sendJson(exchange, 200, queue.jobs(jobQuery(params)));
+            return;
+        }
+        boolean api = path.startsWith("/api/");
+        if (method.equals("POST") && (path.equals("/builds/retry-failed") || path.equals("/api/builds/retry-failed"))) {
+            Map<String, String> form = api ? params : form(exchange);
+            if (!allowed(exchange, api, form)) {
+                return;
+            }
+            List<UUID> retried = queue.retryAllFailed(blankToNull(form.get("image")));
+            if (api) {
+                sendJson(exchange, 200, Map.of("retried", retried));
+            } else {
+                backToList(exchange);
+            }
+            return;
+        }
+        Matcher matcher = ACTION.matcher(path);
+        if (!matcher.matches()) {
+            send(exchange, 404, "text/plain; charset=utf-8", "Not found");
+            return;
+        }
+        UUID jobId = UUID.fromString(matcher.group(2));
+        String action = matcher.group(4);
+        if (method.equals("GET") && api && action == null) {
+            ObjectNode body = json.valueToTree(queue.job(jobId));
+            body.set("history", json.valueToTree(queue.history(jobId)));
+            sendJson(exchange, 200, body);
+            return;
+        }
+        if (!method.equals("POST") || action == null) {
+            send(exchange, 405, "text/plain; charset=utf-8", "Method not allowed");
+            return;
+        }
+        Map<String, String> form = api ? params : form(exchange);
+        if (!allowed(exchange, api, form)) {
+            return;
+        }
+        if (action.equals("retry")) {
+            queue.retry(jobId);
+        } else {
+            queue.cancel(jobId);
+        }
+        if (api) {
+            sendJson(exchange, 200, queue.job(jobId));
+        } else {
+            backToList(exchange);
+        }
+    }
+
+    /** Cross-site request protection for every state-changing request. */
+    private boolean allowed(HttpExchange exchange, boolean api, Map<String, String> form) throws IOException {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        boolean sameOrigin = origin == null || (host != null && URI.create(origin).getRawAuthority() != null
+                && URI.create(origin).getRawAuthority().equalsIgnoreCase(host));
+        boolean proven = api ? exchange.getRequestHeaders().getFirst("X-Requested-By") != null
+                : equal(form.get("csrf"), csrfToken);
+        if (sameOrigin && proven) {
+            return true;
+        }
+        send(exchange, 403, "text/plain; charset=utf-8", api
+                ? "Refused: API calls that change state must send the X-Requested-By header"
+                : "Refused: the form's token is missing or stale; reload the page");
+        return false;
+    }
+
+    private static JobQuery jobQuery(Map<String, String> params) {
+        String status = blankToNull(params.get("status"));
+        return new JobQuery(status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT)),
+                blankToNull(params.get("image")), blankToNull(params.get("target")), 200);
+    }
+
+    private void backToList(HttpExchange exchange) throws IOException {
+        String referer = exchange.getRequestHeaders().getFirst("Referer");
+        String query = referer == null ? null : URI.create(referer).getRawQuery();
+        exchange.getResponseHeaders().set("Location", "/builds" + (query == null ? "" : "?" + query));
+        exchange.sendResponseHeaders(303, -1);
+    }
+
+    private void error(HttpExchange exchange, int status, Exception e) throws IOException {
+        sendJson(exchange, status, Map.of("error", e.getClass().getSimpleName(), "message", String.valueOf(e.getMessage())));
+    }
+
+    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", json.writeValueAsString(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        return decode(uri.getRawQuery());
+    }
+
+    private static Map<String, String> form(HttpExchange exchange) throws IOException {
+        return decode(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> decode(String encoded) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (encoded == null) {
+            return fields;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static boolean equal(String given, String expected) {
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,152 @@
+package io.buildq.dashboard.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.buildq.api.BuildQueue;
+import io.buildq.build.BuildRequest;
+import io.buildq.dashboard.DashboardSettings;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.testing.TestDatabase;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.FormBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The status page and its JSON API over HTTP, with no worker: rows as enqueued, actions as refused or done. */
+class StatusServerTest {
+
+    private static final String TEMPLATE = "<template><name>t</name></template>";
+    private final ObjectMapper json = new ObjectMapper();
+    private final OkHttpClient http = new OkHttpClient.Builder().followRedirects(false).build();
+    private TestDatabase db;
+    private BuildQueue queue;
+    private StatusServer status;
+    private String base;
+
+    void start(TestDatabase.Kind kind) {
+        db = TestDatabase.create(kind);
+        new BuildqMigrations(db.dataSource()).migrate();
+        queue = BuildQueue.create(db.dataSource());
+        status = StatusServer.start(queue, DashboardSettings.loopback(0), "http://127.0.0.1:8000");
+        base = "http://127.0.0.1:" + status.port();
+    }
+
+    @BeforeEach
+    void h2ByDefault() {
+        start(TestDatabase.Kind.H2);
+    }
+
+    @AfterEach
+    void stop() {
+        status.close();
+        queue.close();
+        db.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void theApiListsFiltersCancelsAndRefusesWhatAJobsStatusForbids(TestDatabase.Kind kind) throws IOException {
+        stop();
+        start(kind);
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2", "rhevm")));
+        UUID ec2 = queue.status(build).target("ec2").jobId();
+
+        JsonNode all = get("/api/builds");
+        assertThat(all).hasSize(2);
+        assertThat(all.get(0).get("image").asText()).isEqualTo("web");
+        assertThat(get("/api/builds?target=ec2")).hasSize(1);
+        assertThat(get("/api/builds?status=failed")).isEmpty();
+
+        try (Response cancelled = post("/api/builds/" + ec2 + "/cancel", true)) {
+            assertThat(cancelled.code()).isEqualTo(200);
+            assertThat(json.readTree(cancelled.body().string()).get("status").asText()).isEqualTo("CANCELLED");
+        }
+        try (Response refused = post("/api/builds/" + ec2 + "/retry", true)) {
+            assertThat(refused.code()).isEqualTo(409);
+            assertThat(json.readTree(refused.body().string()).get("error").asText()).isEqualTo("JobNotRetryableException");
+        }
+        JsonNode one = get("/api/builds/" + ec2);
+        assertThat(one.get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(one.get("history")).hasSize(2);
+        try (Response unknown = post("/api/builds/" + UUID.randomUUID() + "/cancel", true)) {
+            assertThat(unknown.code()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void stateChangingRequestsFromAnotherSiteAreRefused() throws IOException {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+
+        try (Response noHeader = post("/api/builds/" + job + "/cancel", false)) {
+            assertThat(noHeader.code()).isEqualTo(403);
+        }
+        try (Response noToken = http.newCall(new Request.Builder().url(base + "/builds/" + job + "/cancel")
+                .post(new FormBody.Builder().add("csrf", "guess").build()).build()).execute()) {
+            assertThat(noToken.code()).isEqualTo(403);
+        }
+        try (Response otherOrigin = http.newCall(new Request.Builder().url(base + "/api/builds/" + job + "/cancel")
+                .header("X-Requested-By", "x").header("Origin", "http://evil.example")
+                .post(RequestBody.create(new byte[0])).build()).execute()) {
+            assertThat(otherOrigin.code()).isEqualTo(403);
+        }
+        assertThat(queue.status(build).target("ec2").status().name()).isEqualTo("QUEUED");
+
+        // The page's own form, with its token, works and goes back to the list.
+        String page = body("/builds");
+        Matcher token = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]+)\"").matcher(page);
+        assertThat(token.find()).isTrue();
+        try (Response form = http.newCall(new Request.Builder().url(base + "/builds/" + job + "/cancel")
+                .post(new FormBody.Builder().add("csrf", token.group(1)).build()).build()).execute()) {
+            assertThat(form.code()).isEqualTo(303);
+            assertThat(form.header("Location")).isEqualTo("/builds");
+        }
+        assertThat(queue.status(build).target("ec2").status().name()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void thePageEscapesWhatUsersAndFactoryWroteAndDisablesActionsThatDoNotApply() throws IOException {
+        UUID build = queue.build(BuildRequest.of("<script>alert(1)</script>", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+
+        String page = body("/builds");
+
+        assertThat(page).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        assertThat(page).contains("href=\"http://127.0.0.1:8000/dashboard/jobs/" + job + "\"");
+        assertThat(page).containsPattern("action=\"/builds/" + job + "/retry\".*?<button type=\"submit\" class=\"retry\" disabled>");
+        assertThat(page).containsPattern("action=\"/builds/" + job + "/cancel\".*?<button type=\"submit\" class=\"cancel\">");
+        assertThat(body("/builds/rows?status=FAILED")).contains("No builds match.");
+    }
+
+    private JsonNode get(String path) throws IOException {
+        return json.readTree(body(path));
+    }
+
+    private String body(String path) throws IOException {
+        try (Response response = http.newCall(new Request.Builder().url(base + path).build()).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+            return response.body().string();
+        }
+    }
+
+    private Response post(String path, boolean withHeader) throws IOException {
+        Request.Builder request = new Request.Builder().url(base + path).post(RequestBody.create(new byte[0]));
+        if (withHeader) {
+            request.header("X-Requested-By", "test");
+        }
+        return http.newCall(request.build()).execute();
+    }
+}

@@ -1,0 +1,17 @@
+package io.buildq.status;
+
+import io.buildq.job.JobKind;
+import io.buildq.job.JobStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One line of the status page: a target build or a push, with its image.
+ *
+ * @param providerName the account pushed to; empty for builds
+ */
+public record JobSummary(UUID jobId, UUID buildId, UUID imageId, String image, JobKind kind, String target,
+                         String providerName, JobStatus status, int percent, String activity, String error, int attempt,
+                         String factoryImageId, Instant createdAt, Instant updatedAt, Instant startedAt,
+                         Instant finishedAt) {
+}
