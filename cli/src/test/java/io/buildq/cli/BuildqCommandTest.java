@@ -74,7 +74,7 @@ class BuildqCommandTest {
     @Test
     void theDemoBuildsTheSampleImageOneTargetSucceedingAndOneFailingWithFactorysError(@TempDir Path dataDir) {
         Run run = run("demo", "--data-dir", dataDir.toString(), "--dashboard-port", "0", "--factory-port", "0",
-                "--iwhd-port", "0", "--callback-port", "0", "--status-port", "0", "--status-port", "0", "--step-millis", "50", "--exit-when-done");
+                "--iwhd-port", "0", "--callback-port", "0", "--status-port", "0", "--step-millis", "50", "--exit-when-done");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("JobRunr dashboard   http://127.0.0.1:")
