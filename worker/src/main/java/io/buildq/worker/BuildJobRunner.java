@@ -67,7 +67,7 @@ public final class BuildJobRunner extends BuildJobHandler {
         if (row.status() == JobStatus.FAILED) {
             // Only a Requeue in JobRunr's dashboard runs a job whose row failed: that is a retry.
             row = store.change(jobId, ProgressWriter.SOURCE_WORKER,
-                    r -> r.requeueForRetry("Retry requested from JobRunr's dashboard"));
+                    r -> r.requeueForRetry("Requeued in JobRunr's dashboard"));
         }
         row = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markRunning(store.now()));
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();

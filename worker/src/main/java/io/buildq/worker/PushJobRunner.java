@@ -77,7 +77,7 @@ public final class PushJobRunner extends PushJobHandler {
         }
         if (row.status() == JobStatus.FAILED) {
             row = store.change(jobId, ProgressWriter.SOURCE_WORKER,
-                    r -> r.requeueForRetry("Retry requested from JobRunr's dashboard"));
+                    r -> r.requeueForRetry("Requeued in JobRunr's dashboard"));
         }
         row = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markRunning(store.now()));
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
