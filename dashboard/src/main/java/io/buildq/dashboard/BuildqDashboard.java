@@ -2,6 +2,7 @@ package io.buildq.dashboard;
 
 import com.sun.net.httpserver.BasicAuthenticator;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.queue.JobRunrStorage;
@@ -67,7 +68,7 @@ public final class BuildqDashboard implements AutoCloseable {
                 new JobRunrSseHandler(storageProvider, jsonMapper));
         server.createContext(redirect.getContextPath(), redirect);
         for (HttpExchangeHandler handler : secured) {
-            HttpContext context = server.createContext(handler.getContextPath(), handler);
+            HttpContext context = server.createContext(handler.getContextPath(), sameOriginOnly(handler));
             if (settings.requiresLogin()) {
                 context.setAuthenticator(authenticator(settings));
             }
@@ -100,6 +101,27 @@ public final class BuildqDashboard implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         storageProvider.close();
+    }
+
+    /**
+     * JobRunr's API changes state (requeue, delete) with no cross-site protection of its own; its
+     * page calls it with fetch, which sends an Origin. A request whose Origin is another site's is
+     * refused, so that a page elsewhere cannot requeue or delete jobs through an operator's browser.
+     */
+    private static HttpHandler sameOriginOnly(HttpHandler handler) {
+        return exchange -> {
+            String method = exchange.getRequestMethod();
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            boolean changesState = !method.equals("GET") && !method.equals("HEAD");
+            if (changesState && origin != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
+                try (exchange) {
+                    exchange.sendResponseHeaders(403, -1);
+                }
+                return;
+            }
+            handler.handle(exchange);
+        };
     }
 
     private static BasicAuthenticator authenticator(DashboardSettings settings) {

@@ -67,6 +67,32 @@ class BuildqDashboardTest {
     }
 
     @Test
+    void jobRunrsApiRefusesAStateChangeFromAnotherSite() throws IOException {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            new BuildqMigrations(db.dataSource()).migrate();
+            UUID jobId;
+            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
+                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
+                jobId = queue.status(build).target("ec2").jobId();
+            }
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
+                String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId;
+                try (Response crossSite = http.newCall(new Request.Builder().url(url).delete()
+                        .header("Origin", "http://evil.example").build()).execute()) {
+                    assertThat(crossSite.code()).isEqualTo(403);
+                }
+                try (Response job = get(url, null)) {
+                    assertThat(job.body().string()).contains("\"state\":\"ENQUEUED\"");
+                }
+                try (Response sameSite = http.newCall(new Request.Builder().url(url).delete()
+                        .header("Origin", "http://127.0.0.1:" + dashboard.port()).build()).execute()) {
+                    assertThat(sameSite.code()).isLessThan(300);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesToListenBeyondLoopbackWithoutAPassword() {
         assertThatThrownBy(() -> new DashboardSettings("0.0.0.0", 8000, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
