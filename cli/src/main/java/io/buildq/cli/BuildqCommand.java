@@ -1,14 +1,20 @@
 package io.buildq.cli;
 
 import io.buildq.api.BuildQueueException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code buildq} command: each subcommand is one process or one operation. */
 @Command(name = "buildq", mixinStandardHelpOptions = true, version = "buildq 0.1.0",
         description = "An image build-and-push queue for Image Factory and iwhd, on JobRunr.",
-        subcommands = {DemoCommand.class, MigrateCommand.class, WorkerCommand.class, DashboardCommand.class,
-                SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class, WatchCommand.class,
+                RetryCommand.class, CancelCommand.class, CatalogCommand.class, MigrateCommand.class, WorkerCommand.class,
+                DashboardCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class,
+                AutoComplete.GenerateCompletion.class},
+        footer = {"", "Every command takes --db URL (or BUILDQ_DB_URL). Exit codes: 0 done, 1 an error (one line,"
+                + " naming the field), 2 a bad argument; watch and build --wait: 0 complete, 1 failed, 2 cancelled.",
+                "Shell completion: source <(buildq generate-completion)"})
 public final class BuildqCommand {
 
     public static void main(String[] args) {
