@@ -6,6 +6,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -23,6 +25,15 @@ import java.util.Properties;
 final class AccountFile {
 
     private AccountFile() {
+    }
+
+    /** Reads every file, in order. */
+    static List<ProviderAccount> readAll(List<Path> files, Map<String, String> environment) {
+        List<ProviderAccount> accounts = new ArrayList<>();
+        for (Path file : files) {
+            accounts.add(read(file, environment));
+        }
+        return accounts;
     }
 
     static ProviderAccount read(Path file, Map<String, String> environment) {

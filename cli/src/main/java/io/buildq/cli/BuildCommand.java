@@ -63,10 +63,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new IllegalArgumentException("template: cannot read " + template);
         }
         BuildRequest request = new BuildRequest(image, imageId, templateXml, targets, idempotencyKey);
-        List<ProviderAccount> pushTo = new ArrayList<>();
-        for (Path file : accounts) {
-            pushTo.add(AccountFile.read(file, System.getenv()));
-        }
+        List<ProviderAccount> pushTo = AccountFile.readAll(accounts, System.getenv());
         try (QueueOptions.OpenQueue open = queue.open()) {
             UUID buildId = pushTo.isEmpty() ? open.queue().build(request) : open.queue().buildAndPush(request, pushTo);
             if (!await) {

@@ -5,7 +5,6 @@ import io.buildq.catalog.CatalogEntry;
 import io.buildq.push.ProviderAccount;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -36,10 +35,7 @@ final class CatalogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ProviderAccount> accounts = new ArrayList<>();
-        for (Path file : accountFiles) {
-            accounts.add(AccountFile.read(file, System.getenv()));
-        }
+        List<ProviderAccount> accounts = AccountFile.readAll(accountFiles, System.getenv());
         PrintWriter out = spec.commandLine().getOut();
         try (QueueOptions.OpenQueue open = queue.open()) {
             Catalog catalog = open.queue().catalog(imageId, accounts);

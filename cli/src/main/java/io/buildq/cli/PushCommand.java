@@ -3,7 +3,6 @@ package io.buildq.cli;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -34,10 +33,7 @@ final class PushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ProviderAccount> accounts = new ArrayList<>();
-        for (Path file : accountFiles) {
-            accounts.add(AccountFile.read(file, System.getenv()));
-        }
+        List<ProviderAccount> accounts = AccountFile.readAll(accountFiles, System.getenv());
         PushRequest request = new PushRequest(buildId, accounts);
         try (QueueOptions.OpenQueue open = queue.open()) {
             List<UUID> pushes = open.queue().push(request);
