@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Runs a simulator of Image Factory or iwhd on its own, for trying buildq without the real services.",
-        subcommands = {SimulateCommand.Factory.class, SimulateCommand.Iwhd.class})
+        subcommands = {SimulateCommand.Factory.class, SimulateCommand.Iwhd.class},
+        footer = {"", "Examples:", "  buildq simulate factory --port 8075 --verbose", "  buildq simulate iwhd --port 9090"})
 final class SimulateCommand {
 
     @Command(name = "factory", mixinStandardHelpOptions = true,

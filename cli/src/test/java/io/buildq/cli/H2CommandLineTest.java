@@ -80,7 +80,7 @@ class H2CommandLineTest extends CommandLineContract {
     @Test
     void everyCommandHasHelpWithAnExampleAndTheCompletionScriptIsGenerated() {
         for (String command : new String[] {"build", "push", "status", "watch", "retry", "cancel", "catalog", "demo",
-                "migrate", "worker", "dashboard"}) {
+                "migrate", "worker", "dashboard", "simulate"}) {
             Run help = run(command, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.out()).as(command).containsIgnoringCase("example");
