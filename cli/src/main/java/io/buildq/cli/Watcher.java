@@ -47,6 +47,14 @@ final class Watcher {
                 printChanges(status, last);
             }
             if (status.isFinished()) {
+                if (terminal) {
+                    // The bars were cut to the screen's width; the errors are worth reading whole.
+                    status.targets().stream().filter(target -> target.error() != null)
+                            .forEach(target -> out.println("build " + target.target() + ": " + target.error()));
+                    status.pushes().stream().filter(push -> push.error() != null)
+                            .forEach(push -> out.println("push " + push.providerName() + ": " + push.error()));
+                    out.flush();
+                }
                 return exitCode(status);
             }
             Thread.sleep(every.toMillis()); // the pace of a person watching, not a synchronisation
@@ -86,11 +94,22 @@ final class Watcher {
         List<String> lines = new ArrayList<>();
         status.targets().forEach(target -> lines.add(bar(target.percent()) + " " + Printer.line(target)));
         status.pushes().forEach(push -> lines.add(bar(push.percent()) + " " + Printer.line(push)));
+        int width = screenWidth();
         for (String line : lines) {
-            out.print("\033[2K" + line + "\n");
+            // A line that wrapped would take two rows and throw the redraw off by one.
+            String shown = line.length() < width ? line : line.substring(0, width - 2) + "…";
+            out.print("\033[2K" + shown + "\n");
         }
         out.flush();
         return lines.size();
+    }
+
+    private static int screenWidth() {
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100")));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
     }
 
     private static String bar(int percent) {
