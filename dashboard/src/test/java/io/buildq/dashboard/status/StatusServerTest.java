@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.push.ProviderAccount;
+import io.buildq.secret.CredentialCipher;
+import java.time.Clock;
+import java.util.Base64;
 import io.buildq.testing.TestDatabase;
 import java.io.IOException;
 import java.util.List;
@@ -129,6 +134,30 @@ class StatusServerTest {
         assertThat(page).containsPattern("action=\"/builds/" + job + "/retry\".*?<button type=\"submit\" class=\"retry\" disabled>");
         assertThat(page).containsPattern("action=\"/builds/" + job + "/cancel\".*?<button type=\"submit\" class=\"cancel\">");
         assertThat(body("/builds/rows?status=FAILED")).contains("No builds match.");
+    }
+
+    @Test
+    void aPushThatFailedWithItsBuildOffersNoRetryButItsBuildDoes() throws IOException {
+        UUID build;
+        try (BuildQueue keyed = BuildQueue.builder(db.dataSource())
+                .credentialCipher(CredentialCipher.fromBase64(Base64.getEncoder().encodeToString(new byte[32]))).build()) {
+            build = keyed.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2")), List.of(new ProviderAccount(
+                    "ec2-us-east-1", "ec2", "p", "<provider_credentials><ec2_credentials><access_key>A</access_key>"
+                    + "</ec2_credentials></provider_credentials>")));
+        }
+        UUID buildJob = queue.status(build).target("ec2").jobId();
+        UUID pushJob = queue.status(build).push("ec2-us-east-1").jobId();
+        // What a worker does when factory fails the build: the build FAILED, its push with it.
+        try (JobStore store = JobStore.open(db.dataSource(), Clock.systemUTC())) {
+            store.change(buildJob, "test", row -> row.markRunning(store.now()));
+            store.change(buildJob, "test", row -> row.markFailed(store.now(), "factory failed"));
+            store.change(pushJob, "test", row -> row.failWithItsBuild(store.now()));
+        }
+
+        String page = body("/builds");
+
+        assertThat(page).containsPattern("action=\"/builds/" + buildJob + "/retry\".*?<button type=\"submit\" class=\"retry\">");
+        assertThat(page).containsPattern("action=\"/builds/" + pushJob + "/retry\".*?<button type=\"submit\" class=\"retry\" disabled>");
     }
 
     private JsonNode get(String path) throws IOException {
