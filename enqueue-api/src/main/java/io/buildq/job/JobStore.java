@@ -187,17 +187,6 @@ public final class JobStore implements AutoCloseable {
                 .getResultList());
     }
 
-    /** QUEUED rows not changed since {@code before}: candidates for the reconciler. */
-    public List<JobRow> queuedSince(Instant before, int limit) {
-        return sessionFactory.fromSession(session -> session
-                .createSelectionQuery("from JobRow where status = :status and updatedAt < :before order by updatedAt",
-                        JobRow.class)
-                .setParameter("status", JobStatus.QUEUED)
-                .setParameter("before", before)
-                .setMaxResults(limit)
-                .getResultList());
-    }
-
     public List<JobHistoryEntry> history(UUID jobId) {
         return sessionFactory.fromSession(session -> session
                 .createSelectionQuery("from JobHistoryEntry where jobId = :id order by id", JobHistoryEntry.class)

@@ -71,14 +71,4 @@ public final class JobEnqueuer {
             return null;
         }
     }
-
-    /** Whether JobRunr holds the row's job, in any state. */
-    public boolean hasJob(JobRow job) {
-        try {
-            storageProvider.getJobById(job.jobRunrJobId());
-            return true;
-        } catch (JobNotFoundException e) {
-            return false;
-        }
-    }
 }
