@@ -85,8 +85,9 @@ public final class BuildqWorker implements AutoCloseable {
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider);
-        BuildJobRunner builds = new BuildJobRunner(store, factory, progress, signals, callbacks, registrar, follower, enqueuer);
-        PushJobRunner pushes = new PushJobRunner(store, factory, progress, signals, callbacks, registrar, follower, cipher);
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, follower);
+        BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
+        PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
         JobActivator activator = new JobActivator() {
             @Override
             public <T> T activateJob(Class<T> type) {
