@@ -8,7 +8,9 @@ import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.push.ProviderAccount;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,14 +36,22 @@ public final class ImageCatalog {
                 .filter(row -> row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING)
                 .toList();
         Optional<String> latest = latestBuild(imageId.toString());
+        // The latest build's target images by target, read once for all accounts.
+        Map<String, String> targetImages = new HashMap<>();
+        latest.ifPresent(build -> {
+            for (String key : iwhd.query("target_images", IwhdQuery.where("build", build))) {
+                iwhd.getAttribute("target_images", key, "target").ifPresent(target -> targetImages.putIfAbsent(target, key));
+            }
+        });
         List<CatalogEntry> entries = new ArrayList<>();
         for (ProviderAccount account : accounts) {
-            entries.add(entry(account, inFlight, latest));
+            entries.add(entry(account, inFlight, latest, targetImages));
         }
         return new Catalog(imageId, latest.orElse(null), entries);
     }
 
-    private CatalogEntry entry(ProviderAccount account, List<JobRow> inFlight, Optional<String> latest) {
+    private CatalogEntry entry(ProviderAccount account, List<JobRow> inFlight, Optional<String> latest,
+                               Map<String, String> targetImages) {
         String identifier = account.accountIdentifier();
         boolean building = inFlight.stream().anyMatch(row -> row.kind() == JobKind.BUILD
                 && row.target().equals(account.target()));
@@ -52,9 +62,7 @@ public final class ImageCatalog {
             return entry(account, CatalogState.NOT_BUILT, null, null, null, null);
         }
         String build = latest.get();
-        Optional<String> targetImage = iwhd.query("target_images", IwhdQuery.where("build", build)).stream()
-                .filter(key -> iwhd.getAttribute("target_images", key, "target").orElse("").equals(account.target()))
-                .findFirst();
+        Optional<String> targetImage = Optional.ofNullable(targetImages.get(account.target()));
         if (targetImage.isEmpty()) {
             return entry(account, CatalogState.NOT_BUILT, build, null, null, null);
         }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import okhttp3.FormBody;
@@ -34,6 +36,7 @@ public final class IwhdClient {
 
     private final OkHttpClient http;
     private final HttpUrl baseUrl;
+    private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
     /** @param baseUrl the service root, e.g. {@code http://localhost:9090} */
     public IwhdClient(OkHttpClient http, String baseUrl) {
@@ -65,7 +68,12 @@ public final class IwhdClient {
      * this first checks the root listing, then tolerates a 500 only if the bucket now exists.
      */
     public void ensureBucket(String bucket) {
+        // iwhd has no bucket delete: once seen, a bucket stays, and the root listing need not be read again.
+        if (knownBuckets.contains(bucket)) {
+            return;
+        }
         if (buckets().contains(bucket)) {
+            knownBuckets.add(bucket);
             return;
         }
         try {
@@ -75,6 +83,7 @@ public final class IwhdClient {
                 throw e;
             }
         }
+        knownBuckets.add(bucket);
     }
 
     /** Stores (or replaces) an object's body; the body may be empty. */

@@ -202,14 +202,28 @@ public final class JobStore implements AutoCloseable {
      * @return the row as committed
      */
     public JobRow change(UUID jobId, String source, Consumer<JobRow> mutation) {
+        return change(jobId, List.of(new Step(source, mutation)));
+    }
+
+    /** One change of a row, and who made it. */
+    public record Step(String source, Consumer<JobRow> mutation) {
+    }
+
+    /**
+     * Applies several changes to one row in one transaction, each with its own history entry when it
+     * changed something: what a caller would otherwise do in as many transactions.
+     */
+    public JobRow change(UUID jobId, List<Step> steps) {
         return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
                 throw new BuildNotFoundException(jobId);
             }
-            JobRow.JobRowState before = row.state();
-            mutation.accept(row);
-            recordIfChanged(session, row, before, source);
+            for (Step step : steps) {
+                JobRow.JobRowState before = row.state();
+                step.mutation().accept(row);
+                recordIfChanged(session, row, before, step.source());
+            }
             forgetCredentialsIfEnded(session, row);
             return row;
         }));

@@ -4,6 +4,7 @@ import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -36,20 +37,21 @@ public final class ProgressWriter {
      * @param attempt the attempt the report belongs to; reports from an earlier attempt are dropped
      */
     public JobRow record(UUID jobId, int attempt, FactoryImage report, String source) {
-        if (report.status() != FactoryStatus.NEW) {
-            // A callback can overtake the worker storing factory's 202 answer. That answer said NEW,
-            // so the history gets NEW first, keeping every status factory reported, in order.
-            store.change(jobId, SOURCE_CREATE, current -> {
-                if (current.factoryStatus() == null && isCurrent(current, attempt, report)) {
-                    current.recordFactoryProgress(FactoryStatus.NEW.name(), 0, INITIAL_ACTIVITY, null);
-                }
-            });
-        }
-        JobRow row = store.change(jobId, source, current -> {
-            if (isCurrent(current, attempt, report)) {
-                apply(current, report);
-            }
-        });
+        // A callback can overtake the worker storing factory's 202 answer. That answer said NEW, so
+        // the history gets NEW first, keeping every status factory reported, in order. Both steps
+        // share one transaction: callbacks and polls are the worker's most frequent writes.
+        JobRow row = store.change(jobId, List.of(
+                new JobStore.Step(SOURCE_CREATE, current -> {
+                    if (report.status() != FactoryStatus.NEW && current.factoryStatus() == null
+                            && isCurrent(current, attempt, report)) {
+                        current.recordFactoryProgress(FactoryStatus.NEW.name(), 0, INITIAL_ACTIVITY, null);
+                    }
+                }),
+                new JobStore.Step(source, current -> {
+                    if (isCurrent(current, attempt, report)) {
+                        apply(current, report);
+                    }
+                })));
         signals.signal(jobId);
         return row;
     }
