@@ -237,6 +237,16 @@ public final class JobStore implements AutoCloseable {
      * job can run again.
      */
     public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded) {
+        return end(jobId, source, ending, whenKindEnded, null);
+    }
+
+    /**
+     * Like {@link #end(UUID, String, Consumer, Consumer)}, and in the same transaction applies
+     * {@code toEachPush} to the pushes that wait on this build, so that no reader (and no crash) sees
+     * the build ended while its pushes still say otherwise.
+     */
+    public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded,
+                      Consumer<JobRow> toEachPush) {
         return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
@@ -261,6 +271,15 @@ public final class JobStore implements AutoCloseable {
                     || siblings.stream().anyMatch(other -> other.status() == JobStatus.COMPLETE);
             if (allEnded && anyComplete) {
                 whenKindEnded.accept(request);
+            }
+            if (toEachPush != null) {
+                for (JobRow push : session.createSelectionQuery("from JobRow where parentJobId = :id", JobRow.class)
+                        .setParameter("id", row.id()).getResultList()) {
+                    JobRow.JobRowState pushBefore = push.state();
+                    toEachPush.accept(push);
+                    recordIfChanged(session, push, pushBefore, source);
+                    forgetCredentialsIfEnded(session, push);
+                }
             }
             return row;
         }));

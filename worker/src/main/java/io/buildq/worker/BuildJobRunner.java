@@ -89,9 +89,9 @@ public final class BuildJobRunner extends BuildJobHandler {
                 registrar.registerTargetImage(request, row, factory.getTargetImage(row.factoryImageId()));
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
-                        registrar::finishBuild);
+                        registrar::finishBuild, BuildJobRunner::readyToPush);
                 mirror.show(done);
-                releasePushes(request, done, mirror);
+                enqueuePushes(request, done, mirror);
                 return;
             }
             String error = row.error() != null ? row.error()
@@ -104,21 +104,25 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
     }
 
-    /** The build is COMPLETE: its waiting pushes (and those that failed with an earlier attempt) run now. */
-    private void releasePushes(BuildRequestRow request, JobRow build, DashboardMirror mirror) {
+    /**
+     * Run in the build's completing transaction: its waiting pushes, and those that failed with an
+     * earlier attempt, become due.
+     */
+    private static void readyToPush(JobRow push) {
+        if (push.status() == JobStatus.QUEUED) {
+            push.describeActivity("Waiting for a worker");
+        } else if (push.failedWithItsBuild()) {
+            push.requeueForRetry("Its build was retried and completed");
+        }
+    }
+
+    /** After the commit: the due pushes get their JobRunr jobs (the reconciler does it if we die first). */
+    private void enqueuePushes(BuildRequestRow request, JobRow build, DashboardMirror mirror) {
         for (JobRow push : store.pushesOf(build.id())) {
             if (push.status() == JobStatus.QUEUED) {
-                JobRow ready = store.change(push.id(), ProgressWriter.SOURCE_WORKER,
-                        r -> r.describeActivity("Waiting for a worker"));
-                enqueuer.enqueue(request, ready);
-            } else if (push.failedWithItsBuild()) {
-                JobRow again = store.change(push.id(), ProgressWriter.SOURCE_WORKER,
-                        r -> r.requeueForRetry("Its build was retried and completed"));
-                enqueuer.enqueueAgain(request, again);
-            } else {
-                continue;
+                enqueuer.enqueueAgain(request, push);
+                mirror.log("Released the push to " + push.providerName());
             }
-            mirror.log("Released the push to " + push.providerName());
         }
     }
 

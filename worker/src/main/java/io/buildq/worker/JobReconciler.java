@@ -58,6 +58,10 @@ public final class JobReconciler implements Runnable {
         if (row.kind() == JobKind.PUSH && row.status() == JobStatus.QUEUED && !buildIsComplete(row)) {
             return;
         }
+        if (row.failedWithItsBuild()) {
+            releaseIfBuildCompleted(row);
+            return;
+        }
         Job job = enqueuer.jobOf(row);
         if (job == null) {
             if (row.status() == JobStatus.QUEUED && row.updatedAt().isBefore(store.now().minus(grace))) {
@@ -69,6 +73,11 @@ public final class JobReconciler implements Runnable {
             return;
         }
         StateName state = job.getState();
+        if (row.status() == JobStatus.QUEUED && isEnded(state) && job.getJobState().getCreatedAt().isBefore(row.updatedAt())) {
+            // The job ended before the row was queued again (a retry whose enqueue was cut short): run it.
+            enqueuer.enqueueAgain(store.findRequest(row.requestId()).orElseThrow(), row);
+            return;
+        }
         switch (row.status()) {
             case QUEUED, RUNNING -> {
                 if (state == StateName.DELETED) {
@@ -99,6 +108,25 @@ public final class JobReconciler implements Runnable {
             }
             default -> {
             }
+        }
+    }
+
+    private static boolean isEnded(StateName state) {
+        return state == StateName.FAILED || state == StateName.SUCCEEDED || state == StateName.DELETED;
+    }
+
+    /** A push that failed with its build, whose build has since completed: the worker died before releasing it. */
+    private void releaseIfBuildCompleted(JobRow push) {
+        if (store.findJob(push.parentJobId()).orElseThrow().status() != JobStatus.COMPLETE) {
+            return;
+        }
+        JobRow queued = store.change(push.id(), SOURCE, current -> {
+            if (current.failedWithItsBuild()) {
+                current.requeueForRetry("Its build was retried and completed");
+            }
+        });
+        if (queued.status() == JobStatus.QUEUED) {
+            enqueuer.enqueueAgain(store.findRequest(queued.requestId()).orElseThrow(), queued);
         }
     }
 
