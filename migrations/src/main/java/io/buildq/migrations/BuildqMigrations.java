@@ -19,6 +19,11 @@ public final class BuildqMigrations {
     /** Flyway's history table; named so it cannot collide with an application's own Flyway. */
     public static final String HISTORY_TABLE = "buildq_schema_history";
     static final String LOCATION = "classpath:db/buildq";
+    /**
+     * The PostgreSQL channel on which a trigger announces each job that became ENQUEUED (payload: the
+     * job's id); workers LISTEN on it to start jobs without waiting for JobRunr's poll.
+     */
+    public static final String ENQUEUED_CHANNEL = "buildq_jobs_enqueued";
 
     private final DataSource dataSource;
     private final Flyway flyway;
@@ -32,16 +37,17 @@ public final class BuildqMigrations {
                 // Conductor's database may already hold other tables: start our history at zero.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
+                .javaMigrations(new NotifyEnqueuedJobsMigration())
                 .load();
     }
 
     /** Applies every pending migration of both schemas and returns how many of buildq's ran. */
     public int migrate() {
-        MigrateResult result = flyway.migrate();
-        // CREATE runs JobRunr's versioned scripts (and their cross-node lock); closing the provider
-        // afterwards leaves the DataSource to its owner.
+        // JobRunr's tables first: V3 puts a trigger on one of them. CREATE runs JobRunr's versioned
+        // scripts (and their cross-node lock); closing the provider leaves the DataSource to its owner.
         StorageProvider jobRunrTables = SqlStorageProviderFactory.using(dataSource, null, DatabaseOptions.CREATE);
         jobRunrTables.close();
+        MigrateResult result = flyway.migrate();
         return result.migrationsExecuted;
     }
 
