@@ -121,7 +121,9 @@ final class DemoCommand implements Callable<Integer> {
             running.add(0, worker);
             BuildqDashboard dashboard = BuildqDashboard.start(dataSource, DashboardSettings.loopback(dashboardPort));
             running.add(0, dashboard);
-            BuildQueue queue = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
+            // The worker shares this process: it starts what the queue enqueues at once (H2 has no NOTIFY).
+            BuildQueue queue = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl())
+                    .onEnqueued(worker.pickupSignal()).build();
             running.add(0, queue);
             StatusServer status = StatusServer.start(queue, DashboardSettings.loopback(statusPort),
                     "http://127.0.0.1:" + dashboard.port());

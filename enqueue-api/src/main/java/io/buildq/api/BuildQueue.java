@@ -20,6 +20,7 @@ import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.queue.EnqueueListener;
 import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.status.BuildStatus;
@@ -31,6 +32,7 @@ import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -65,10 +67,11 @@ public final class BuildQueue implements AutoCloseable {
     private final CredentialCipher cipher;
     private final ImageCatalog catalog;
 
-    BuildQueue(JobStore store, StorageProvider storageProvider, CredentialCipher cipher, ImageCatalog catalog) {
+    BuildQueue(JobStore store, StorageProvider storageProvider, CredentialCipher cipher, ImageCatalog catalog,
+               EnqueueListener listener) {
         this.store = store;
         this.storageProvider = storageProvider;
-        this.enqueuer = new JobEnqueuer(storageProvider);
+        this.enqueuer = new JobEnqueuer(storageProvider, listener);
         this.cipher = cipher;
         this.catalog = catalog;
     }
@@ -373,6 +376,7 @@ public final class BuildQueue implements AutoCloseable {
         private CredentialCipher cipher;
         private String iwhdUrl;
         private OkHttpClient http;
+        private EnqueueListener listener = EnqueueListener.NONE;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;
@@ -396,13 +400,24 @@ public final class BuildQueue implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every job this queue enqueues, after its commit: pass a worker's
+         * {@code pickupSignal()} when it runs in this process, so that on H2 it starts jobs at once
+         * (on PostgreSQL every worker hears of them through the database anyway).
+         */
+        public Builder onEnqueued(EnqueueListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         /** Opens the queue on a database {@code buildq migrate} has prepared. */
         public BuildQueue build() {
             new BuildqMigrations(dataSource).verify();
             JobStore store = JobStore.open(dataSource, Clock.systemUTC());
             ImageCatalog catalog = iwhdUrl == null ? null
                     : new ImageCatalog(store, new IwhdClient(http != null ? http : new OkHttpClient(), iwhdUrl));
-            return new BuildQueue(store, JobRunrStorage.open(dataSource, JobRunrStorage.jsonMapper()), cipher, catalog);
+            return new BuildQueue(store, JobRunrStorage.open(dataSource, JobRunrStorage.jsonMapper()), cipher, catalog,
+                    listener);
         }
     }
 

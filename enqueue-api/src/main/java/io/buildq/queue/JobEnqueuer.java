@@ -18,10 +18,16 @@ public final class JobEnqueuer {
 
     private final StorageProvider storageProvider;
     private final JobRequestScheduler scheduler;
+    private final EnqueueListener listener;
 
     public JobEnqueuer(StorageProvider storageProvider) {
+        this(storageProvider, EnqueueListener.NONE);
+    }
+
+    public JobEnqueuer(StorageProvider storageProvider, EnqueueListener listener) {
         this.storageProvider = storageProvider;
         this.scheduler = new JobRequestScheduler(storageProvider);
+        this.listener = listener;
     }
 
     public void enqueue(BuildRequestRow request, JobRow job) {
@@ -36,6 +42,7 @@ public final class JobEnqueuer {
                     .withJobRequest(new BuildJob(job.id()));
         }
         scheduler.create(builder);
+        listener.enqueued(job.jobRunrJobId());
     }
 
     /**
@@ -48,6 +55,7 @@ public final class JobEnqueuer {
             if (existing.getState() != StateName.ENQUEUED && existing.getState() != StateName.PROCESSING) {
                 existing.enqueue();
                 storageProvider.save(existing);
+                listener.enqueued(job.jobRunrJobId());
             }
         } catch (JobNotFoundException e) {
             enqueue(request, job);

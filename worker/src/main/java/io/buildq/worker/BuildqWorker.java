@@ -7,9 +7,13 @@ import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.oauth.OAuth1Signer;
+import io.buildq.pickup.ClaimGuard;
+import io.buildq.pickup.EnqueueNotifications;
+import io.buildq.pickup.PickupTrigger;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.queue.BuildJobHandler;
+import io.buildq.queue.EnqueueListener;
 import io.buildq.queue.PushJobHandler;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.queue.JobEnqueuer;
@@ -17,6 +21,7 @@ import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +30,8 @@ import okhttp3.OkHttpClient;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
+import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
+import org.jobrunr.server.threadpool.PlatformThreadPoolJobRunrExecutor;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.slf4j.Logger;
@@ -32,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker process's parts, wired: JobRunr's BackgroundJobServer running {@link BuildJobRunner}s,
- * the factory callback listener, and the reconciler. Any number of workers can share one database.
+ * fast pickup ({@link PickupTrigger}), the factory callback listener, and the reconciler. Any number
+ * of workers can share one database.
  */
 public final class BuildqWorker implements AutoCloseable {
 
@@ -44,15 +52,22 @@ public final class BuildqWorker implements AutoCloseable {
     private final CallbackReceiver callbacks;
     private final BackgroundJobServer server;
     private final ScheduledExecutorService reconcilerTimer;
+    private final PickupTrigger pickup;
+    private final ClaimGuard claims;
+    private final EnqueueNotifications notifications;
 
     private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
-                         BackgroundJobServer server, ScheduledExecutorService reconcilerTimer) {
+                         BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
+                         ClaimGuard claims, EnqueueNotifications notifications) {
         this.store = store;
         this.storageProvider = storageProvider;
         this.http = http;
         this.callbacks = callbacks;
         this.server = server;
         this.reconcilerTimer = reconcilerTimer;
+        this.pickup = pickup;
+        this.claims = claims;
+        this.notifications = notifications;
     }
 
     /** Starts a worker that can build but not push (it has no key to open credentials with). */
@@ -84,7 +99,8 @@ public final class BuildqWorker implements AutoCloseable {
         ProgressWriter progress = new ProgressWriter(store, signals);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
-        JobEnqueuer enqueuer = new JobEnqueuer(storageProvider);
+        PickupTrigger pickup = new PickupTrigger();
+        JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
         FactoryJobFlow flow = new FactoryJobFlow(store, signals, follower);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
@@ -100,9 +116,17 @@ public final class BuildqWorker implements AutoCloseable {
         };
         BackgroundJobServer server = new BackgroundJobServer(storageProvider, jsonMapper, activator,
                 BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
-                        .andWorkerCount(settings.workers())
+                        // Twice as many threads as workers: a job claimed before a worker was free
+                        // (JobRunr counts a worker busy only once its job starts) starts at once
+                        // instead of waiting unheartbeaten in the pool's queue until it is orphaned.
+                        .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(settings.workers(),
+                                workers -> new PlatformThreadPoolJobRunrExecutor(2 * workers, "backgroundjob-worker")))
                         .andPollInterval(settings.queuePollInterval()));
+        ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
+        server.setJobFilters(List.of(claims, pickup));
         server.start();
+        pickup.start(server, claims);
+        EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
         ScheduledExecutorService reconcilerTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "buildq-reconciler");
             thread.setDaemon(true);
@@ -111,9 +135,25 @@ public final class BuildqWorker implements AutoCloseable {
         JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval());
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
-        log.info("buildq worker started: {} workers, factory {}, iwhd {}", settings.workers(), settings.factoryUrl(),
-                settings.iwhdUrl());
-        return new BuildqWorker(store, storageProvider, http, callbacks, server, reconcilerTimer);
+        log.info("buildq worker started: {} workers, factory {}, iwhd {}, fast pickup by {}", settings.workers(),
+                settings.factoryUrl(), settings.iwhdUrl(),
+                notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
+        return new BuildqWorker(store, storageProvider, http, callbacks, server, reconcilerTimer, pickup, claims,
+                notifications);
+    }
+
+    /**
+     * Wakes this worker for a job enqueued in its own process: pass it to
+     * {@code BuildQueue.builder(...).onEnqueued(...)}. Needed on H2; on PostgreSQL the database
+     * tells every worker, so it only saves a round trip.
+     */
+    public EnqueueListener pickupSignal() {
+        return jobId -> pickup.signal();
+    }
+
+    /** How this worker's claims went (see {@link ClaimGuard}); for operators and the benchmark. */
+    public ClaimGuard.ClaimCounts claimCounts() {
+        return claims.counts();
     }
 
     /** Whether JobRunr's server still runs (it stops itself for good after database failures). */
@@ -129,6 +169,10 @@ public final class BuildqWorker implements AutoCloseable {
     @Override
     public void close() {
         reconcilerTimer.shutdownNow();
+        if (notifications != null) {
+            notifications.close();
+        }
+        pickup.close();
         server.stop();
         callbacks.close();
         storageProvider.close();

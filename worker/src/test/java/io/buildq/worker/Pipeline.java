@@ -12,6 +12,7 @@ import io.buildq.testing.TestDatabase;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 
@@ -28,7 +29,7 @@ final class Pipeline implements AutoCloseable {
     final StorageProvider jobRunr;
     final CredentialCipher cipher = CredentialCipher.fromBase64(
             java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32)));
-    private BuildqWorker worker;
+    private volatile BuildqWorker worker;
 
     private JobStore store;
 
@@ -42,7 +43,15 @@ final class Pipeline implements AutoCloseable {
         new BuildqMigrations(db.dataSource()).migrate();
         factory = FactorySimulator.builder().stepDuration(step).start();
         iwhd = IwhdSimulator.builder().strictQueries(true).start();
-        queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
+        // As in the demo: the worker in this process hears of enqueues at once (needed on H2).
+        queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl())
+                .onEnqueued(jobId -> {
+                    BuildqWorker running = worker;
+                    if (running != null) {
+                        running.pickupSignal().enqueued(jobId);
+                    }
+                })
+                .build();
         jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
         if (startWorker) {
             startWorker();
@@ -50,12 +59,18 @@ final class Pipeline implements AutoCloseable {
     }
 
     void startWorker() {
-        worker = BuildqWorker.start(db.dataSource(), WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
+        startWorker(settings -> settings);
+    }
+
+    /** Starts the worker with the tests' settings, adjusted. */
+    BuildqWorker startWorker(UnaryOperator<WorkerSettings> adjust) {
+        worker = BuildqWorker.start(db.dataSource(), adjust.apply(WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                 .withWorkers(4)
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null)
                 // Long enough that the statuses only callbacks carry must come through callbacks.
                 .withFactoryPollInterval(Duration.ofSeconds(2))
-                .withReconcileInterval(Duration.ofSeconds(1)), cipher);
+                .withReconcileInterval(Duration.ofSeconds(1))), cipher);
+        return worker;
     }
 
     void stopWorker() {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,6 +69,8 @@ public final class FactorySimulator implements AutoCloseable {
     /** Every image ever created, deleted ones too, for {@link #reportedStatuses}. */
     private final Map<String, SimImage> created = new ConcurrentHashMap<>();
     private final AtomicInteger createdTargetImages = new AtomicInteger();
+    private final Set<String> targetBuildsInFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger peakTargetBuildsInFlight = new AtomicInteger();
     private final Duration stepDuration;
     private final boolean verbose;
     private final BuildSlots slots;
@@ -122,6 +125,17 @@ public final class FactorySimulator implements AutoCloseable {
     /** How many target images were created by POST (a duplicate build shows up here). */
     public int createdTargetImages() {
         return createdTargetImages.get();
+    }
+
+    /** The most target image builds that were under way at once (created, without an outcome yet). */
+    public int peakTargetBuildsInFlight() {
+        return peakTargetBuildsInFlight.get();
+    }
+
+    private void targetBuildStarted(SimImage image) {
+        createdTargetImages.incrementAndGet();
+        targetBuildsInFlight.add(image.id);
+        peakTargetBuildsInFlight.accumulateAndGet(targetBuildsInFlight.size(), Math::max);
     }
 
     @Override
@@ -281,7 +295,7 @@ public final class FactorySimulator implements AutoCloseable {
             return;
         }
         SimImage image = register(new SimImage(uuid(), ImageType.TARGET, base.template, target, base.id, parameters(fields)));
-        createdTargetImages.incrementAndGet();
+        targetBuildStarted(image);
         respondCreated(exchange, image);
         clock.execute(() -> followParent(image, base));
     }
@@ -323,7 +337,7 @@ public final class FactorySimulator implements AutoCloseable {
         } else if (template != null) {
             SimImage base = register(new SimImage(uuid(), ImageType.BASE, template, null, null, parameters));
             parent = register(new SimImage(uuid(), ImageType.TARGET, template, target, base.id, parameters));
-            createdTargetImages.incrementAndGet();
+            targetBuildStarted(parent);
             clock.execute(() -> {
                 startBuild(base);
                 followParent(parent, base);
@@ -377,6 +391,7 @@ public final class FactorySimulator implements AutoCloseable {
                     image.persist(json);
                 } else {
                     images.remove(image.id);
+                    targetBuildsInFlight.remove(image.id);
                     image.moveTo(FactoryStatus.DELETED);
                 }
                 sendCallbacks(image, parameters);
@@ -540,6 +555,7 @@ public final class FactorySimulator implements AutoCloseable {
     }
 
     private void reachedOutcome(SimImage image) {
+        targetBuildsInFlight.remove(image.id);
         image.persist(json);
         sendCallbacks(image);
     }
