@@ -45,11 +45,17 @@ import org.slf4j.LoggerFactory;
 public final class BuildqWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BuildqWorker.class);
+    /**
+     * A job's percentage is written at most this often: what a user watching it can tell apart,
+     * and what keeps a chatty factory from costing the shared database a write per report.
+     */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final JobStore store;
     private final StorageProvider storageProvider;
     private final OkHttpClient http;
     private final CallbackReceiver callbacks;
+    private final ProgressWriter progress;
     private final BackgroundJobServer server;
     private final ScheduledExecutorService reconcilerTimer;
     private final PickupTrigger pickup;
@@ -57,12 +63,13 @@ public final class BuildqWorker implements AutoCloseable {
     private final EnqueueNotifications notifications;
 
     private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
-                         BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
+                         ProgressWriter progress, BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
                          ClaimGuard claims, EnqueueNotifications notifications) {
         this.store = store;
         this.storageProvider = storageProvider;
         this.http = http;
         this.callbacks = callbacks;
+        this.progress = progress;
         this.server = server;
         this.reconcilerTimer = reconcilerTimer;
         this.pickup = pickup;
@@ -96,12 +103,12 @@ public final class BuildqWorker implements AutoCloseable {
         FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
         IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(http, settings.iwhdUrl()));
         ProgressSignals signals = new ProgressSignals();
-        ProgressWriter progress = new ProgressWriter(store, signals);
+        ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
-        FactoryJobFlow flow = new FactoryJobFlow(store, signals, follower);
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
         JobActivator activator = new JobActivator() {
@@ -138,7 +145,7 @@ public final class BuildqWorker implements AutoCloseable {
         log.info("buildq worker started: {} workers, factory {}, iwhd {}, fast pickup by {}", settings.workers(),
                 settings.factoryUrl(), settings.iwhdUrl(),
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
-        return new BuildqWorker(store, storageProvider, http, callbacks, server, reconcilerTimer, pickup, claims,
+        return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
                 notifications);
     }
 
@@ -175,6 +182,7 @@ public final class BuildqWorker implements AutoCloseable {
         pickup.close();
         server.stop();
         callbacks.close();
+        progress.close();
         storageProvider.close();
         store.close();
         http.dispatcher().executorService().shutdown();

@@ -41,11 +41,13 @@ final class FactoryJobFlow {
 
     private final JobStore store;
     private final ProgressSignals signals;
+    private final ProgressWriter progress;
     private final ImageFollower follower;
 
-    FactoryJobFlow(JobStore store, ProgressSignals signals, ImageFollower follower) {
+    FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower) {
         this.store = store;
         this.signals = signals;
+        this.progress = progress;
         this.follower = follower;
     }
 
@@ -96,6 +98,7 @@ final class FactoryJobFlow {
             image.finish(request, row, mirror);
         } finally {
             signals.unregister(jobId);
+            progress.forget(jobId);
         }
     }
 

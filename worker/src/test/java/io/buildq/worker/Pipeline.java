@@ -39,9 +39,14 @@ final class Pipeline implements AutoCloseable {
 
     /** @param step how long each of a simulated build's six steps takes */
     Pipeline(TestDatabase.Kind kind, boolean startWorker, Duration step) {
+        this(kind, startWorker, factory -> factory.stepDuration(step));
+    }
+
+    /** @param factorySettings sets up the factory simulator */
+    Pipeline(TestDatabase.Kind kind, boolean startWorker, UnaryOperator<FactorySimulator.Builder> factorySettings) {
         db = TestDatabase.create(kind);
         new BuildqMigrations(db.dataSource()).migrate();
-        factory = FactorySimulator.builder().stepDuration(step).start();
+        factory = factorySettings.apply(FactorySimulator.builder().stepDuration(Duration.ofMillis(60))).start();
         iwhd = IwhdSimulator.builder().strictQueries(true).start();
         // As in the demo: the worker in this process hears of enqueues at once (needed on H2).
         queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl())

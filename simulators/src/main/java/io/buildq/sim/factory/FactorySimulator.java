@@ -72,6 +72,7 @@ public final class FactorySimulator implements AutoCloseable {
     private final Set<String> targetBuildsInFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger peakTargetBuildsInFlight = new AtomicInteger();
     private final Duration stepDuration;
+    private final Duration progressEvery;
     private final boolean verbose;
     private final BuildSlots slots;
     private final ScheduledExecutorService clock;
@@ -81,6 +82,7 @@ public final class FactorySimulator implements AutoCloseable {
 
     private FactorySimulator(Builder builder) {
         this.stepDuration = builder.stepDuration;
+        this.progressEvery = builder.progressEvery;
         this.verbose = builder.verbose;
         this.slots = new BuildSlots(builder.maxConcurrentBuilds);
         this.clock = Executors.newSingleThreadScheduledExecutor(daemon("factory-sim-clock"));
@@ -528,9 +530,15 @@ public final class FactorySimulator implements AutoCloseable {
         List<String> steps = steps(image);
         if (step == 0) {
             changeStatus(image, FactoryStatus.BUILDING);
+            if (progressEvery != null) {
+                long total = steps.size() * stepDuration.toMillis();
+                clock.schedule(() -> reportProgress(image, System.nanoTime(), total), progressEvery.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
         }
         if (step < steps.size()) {
-            image.progress(verbose ? VERBOSE_LADDER[step] : 0, steps.get(step));
+            int percent = progressEvery != null ? image.percent() : verbose ? VERBOSE_LADDER[step] : 0;
+            image.progress(percent, steps.get(step));
             clock.schedule(() -> runStep(image, step + 1), stepDuration.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
@@ -552,6 +560,17 @@ public final class FactorySimulator implements AutoCloseable {
         }
         slots.release();
         reachedOutcome(image);
+    }
+
+    /** Not faithful (see {@link Builder#progressReports}): a callback per percentage step while building. */
+    private void reportProgress(SimImage image, long startedAt, long totalMillis) {
+        if (image.status() != FactoryStatus.BUILDING) {
+            return;
+        }
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+        image.progress((int) Math.min(99, elapsed * 100 / Math.max(1, totalMillis)), image.activity());
+        sendCallbacks(image);
+        clock.schedule(() -> reportProgress(image, startedAt, totalMillis), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void reachedOutcome(SimImage image) {
@@ -663,6 +682,7 @@ public final class FactorySimulator implements AutoCloseable {
         private int port;
         private Duration stepDuration = Duration.ofMillis(100);
         private boolean verbose;
+        private Duration progressEvery;
         private int maxConcurrentBuilds = 2;
         private FaultSettings faults = FaultSettings.none();
         private final Map<String, String> oauthClients = new HashMap<>();
@@ -713,6 +733,19 @@ public final class FactorySimulator implements AutoCloseable {
          */
         public Builder verbose(boolean verbose) {
             this.verbose = verbose;
+            return this;
+        }
+
+        /**
+         * Not faithful: while an image builds, its percentage grows with the time elapsed and a
+         * callback reports it every {@code every} (real factory called back on status changes only).
+         * For measuring what a chatty progress feed costs a client; off by default.
+         */
+        public Builder progressReports(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("progress reports need a positive interval, was " + every);
+            }
+            this.progressEvery = every;
             return this;
         }
 

@@ -66,6 +66,14 @@ final class SimImage {
         return status;
     }
 
+    synchronized int percent() {
+        return percent;
+    }
+
+    synchronized String activity() {
+        return activity;
+    }
+
     synchronized void progress(int percent, String activity) {
         this.percent = percent;
         this.activity = activity;
