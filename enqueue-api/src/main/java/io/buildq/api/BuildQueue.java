@@ -20,6 +20,7 @@ import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.queue.ConnectionSharingDataSource;
 import io.buildq.queue.EnqueueListener;
 import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
@@ -67,11 +68,11 @@ public final class BuildQueue implements AutoCloseable {
     private final CredentialCipher cipher;
     private final ImageCatalog catalog;
 
-    BuildQueue(JobStore store, StorageProvider storageProvider, CredentialCipher cipher, ImageCatalog catalog,
-               EnqueueListener listener) {
+    BuildQueue(JobStore store, StorageProvider storageProvider, ConnectionSharingDataSource sharing,
+               CredentialCipher cipher, ImageCatalog catalog, EnqueueListener listener) {
         this.store = store;
         this.storageProvider = storageProvider;
-        this.enqueuer = new JobEnqueuer(storageProvider, listener);
+        this.enqueuer = new JobEnqueuer(storageProvider, sharing, listener);
         this.cipher = cipher;
         this.catalog = catalog;
     }
@@ -177,10 +178,9 @@ public final class BuildQueue implements AutoCloseable {
             ids.add(push.id());
         }
         try {
-            store.insert(null, newPushes, credentials, SOURCE_ENQUEUE);
-            for (JobRow push : newPushes) {
-                enqueuer.enqueue(build, push);
-            }
+            store.insert(null, newPushes, credentials, SOURCE_ENQUEUE,
+                    connection -> enqueuer.enqueueIn(connection, build, newPushes));
+            enqueuer.announce(newPushes);
         } catch (PersistenceException | StorageException e) {
             throw new QueueUnavailableException("The push could not be enqueued: " + e.getMessage(), e);
         }
@@ -223,7 +223,9 @@ public final class BuildQueue implements AutoCloseable {
                 }
             }
             try {
-                store.insert(row, jobs, credentials, SOURCE_ENQUEUE);
+                // Rows and JobRunr jobs in one transaction: a build is enqueued whole or not at all.
+                store.insert(row, jobs, credentials, SOURCE_ENQUEUE,
+                        connection -> enqueuer.enqueueIn(connection, row, builds));
             } catch (ConstraintViolationException e) {
                 // Another caller inserted the same key between our lookup and our insert.
                 Optional<BuildRequestRow> winner = findByKey(request, accounts);
@@ -232,14 +234,7 @@ public final class BuildQueue implements AutoCloseable {
                 }
                 throw e;
             }
-            // The rows are committed. If enqueueing fails now, the build is not lost: the workers'
-            // reconciler enqueues QUEUED rows that have no job.
-            try {
-                enqueueJobs(row, builds);
-            } catch (StorageException | PersistenceException e) {
-                log.warn("Build {} is written but its jobs are not enqueued yet; a worker's reconciler will: {}",
-                        buildId, e.toString());
-            }
+            enqueuer.announce(builds);
             return buildId;
         } catch (PersistenceException | StorageException e) {
             throw new QueueUnavailableException("The build could not be enqueued: " + e.getMessage(), e);
@@ -416,8 +411,10 @@ public final class BuildQueue implements AutoCloseable {
             JobStore store = JobStore.open(dataSource, Clock.systemUTC());
             ImageCatalog catalog = iwhdUrl == null ? null
                     : new ImageCatalog(store, new IwhdClient(http != null ? http : new OkHttpClient(), iwhdUrl));
-            return new BuildQueue(store, JobRunrStorage.open(dataSource, JobRunrStorage.jsonMapper()), cipher, catalog,
-                    listener);
+            // JobRunr's storage on a DataSource that can hand it our transaction's connection.
+            ConnectionSharingDataSource sharing = new ConnectionSharingDataSource(dataSource);
+            return new BuildQueue(store, JobRunrStorage.open(sharing, JobRunrStorage.jsonMapper()), sharing, cipher,
+                    catalog, listener);
         }
     }
 

@@ -3,6 +3,7 @@ package io.buildq.job;
 import io.buildq.api.BuildNotFoundException;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -62,19 +63,29 @@ public final class JobStore implements AutoCloseable {
      * their sealed credentials in one transaction.
      */
     public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, String source) {
-        sessionFactory.inTransaction(session -> {
+        insert(request, jobs, credentials, source, connection -> { });
+    }
+
+    /**
+     * Like {@link #insert(BuildRequestRow, List, List, String)}, and runs {@code alsoInTransaction} on
+     * the transaction's connection once the rows are written: what it writes there (JobRunr's jobs)
+     * is committed with the rows, or rolled back with them if anything fails.
+     */
+    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, String source,
+                       Consumer<Connection> alsoInTransaction) {
+        // A stateless session: these rows are only written, and enqueueing is the API's hot path.
+        sessionFactory.inStatelessTransaction(session -> {
             if (request != null) {
-                session.persist(request);
+                session.insert(request);
             }
             for (JobRow job : jobs) {
-                session.persist(job);
-                session.persist(JobHistoryEntry.of(job, source, job.createdAt()));
+                session.insert(job);
+                session.insert(JobHistoryEntry.of(job, source, job.createdAt()));
             }
-            // Flush the jobs first: a credential row references its job.
-            session.flush();
             for (CredentialRow credential : credentials) {
-                session.persist(credential);
+                session.insert(credential);
             }
+            session.doWork(alsoInTransaction::accept);
         });
     }
 

@@ -3,6 +3,8 @@ package io.buildq.queue;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
+import java.sql.Connection;
+import java.util.List;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobBuilder;
@@ -19,18 +21,50 @@ public final class JobEnqueuer {
     private final StorageProvider storageProvider;
     private final JobRequestScheduler scheduler;
     private final EnqueueListener listener;
+    private final ConnectionSharingDataSource sharing;
 
     public JobEnqueuer(StorageProvider storageProvider) {
         this(storageProvider, EnqueueListener.NONE);
     }
 
     public JobEnqueuer(StorageProvider storageProvider, EnqueueListener listener) {
+        this(storageProvider, null, listener);
+    }
+
+    /**
+     * @param storageProvider JobRunr's storage, opened on {@code sharing}
+     * @param sharing         lets {@link #enqueueIn} write jobs in the caller's transaction; null if never used
+     */
+    public JobEnqueuer(StorageProvider storageProvider, ConnectionSharingDataSource sharing, EnqueueListener listener) {
         this.storageProvider = storageProvider;
         this.scheduler = new JobRequestScheduler(storageProvider);
         this.listener = listener;
+        this.sharing = sharing;
+    }
+
+    /**
+     * Creates the rows' JobRunr jobs on {@code connection}, inside the transaction that writes the
+     * rows, so that rows and jobs are committed together or not at all. Call {@link #announce} after
+     * the commit.
+     */
+    public void enqueueIn(Connection connection, BuildRequestRow request, List<JobRow> jobs) {
+        if (sharing == null) {
+            throw new IllegalStateException("this enqueuer's storage is not opened on a ConnectionSharingDataSource");
+        }
+        sharing.share(connection, () -> jobs.forEach(job -> scheduler.create(jobOf(request, job))));
+    }
+
+    /** Tells the listener of jobs {@link #enqueueIn} created, once their transaction is committed. */
+    public void announce(List<JobRow> jobs) {
+        jobs.forEach(job -> listener.enqueued(job.jobRunrJobId()));
     }
 
     public void enqueue(BuildRequestRow request, JobRow job) {
+        scheduler.create(jobOf(request, job));
+        listener.enqueued(job.jobRunrJobId());
+    }
+
+    private static JobBuilder jobOf(BuildRequestRow request, JobRow job) {
         JobBuilder builder = JobBuilder.aJob().withId(job.jobRunrJobId());
         if (job.kind() == JobKind.PUSH) {
             builder.withName("Push " + request.imageName() + " (" + job.target() + ") to " + job.providerName())
@@ -41,8 +75,7 @@ public final class JobEnqueuer {
                     .withLabels("build", job.target())
                     .withJobRequest(new BuildJob(job.id()));
         }
-        scheduler.create(builder);
-        listener.enqueued(job.jobRunrJobId());
+        return builder;
     }
 
     /**

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps job rows and JobRunr's jobs in agreement, both ways, for what no job filter sees:
  * <ul>
- *   <li>a QUEUED row without a JobRunr job (a crash between the two writes) gets its job;</li>
+ *   <li>a QUEUED row without a JobRunr job gets its job (a worker that released a build's pushes
+ *       and died before enqueueing them; enqueues through {@code BuildQueue} are atomic);</li>
  *   <li>a FAILED row whose job was requeued in JobRunr's dashboard becomes QUEUED, attempt n+1,
  *       before any worker picks the job up;</li>
  *   <li>a QUEUED or RUNNING row whose job was deleted in the dashboard becomes CANCELLED;</li>
