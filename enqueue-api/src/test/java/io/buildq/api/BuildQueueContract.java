@@ -81,6 +81,31 @@ abstract class BuildQueueContract {
     }
 
     @Test
+    void aBuildWhoseJobRunrJobsCannotBeWrittenLeavesNoRowsBehind() {
+        // JobRunr's table refuses build jobs for this test: its insert fails inside our transaction.
+        execute("alter table jobrunr_jobs add constraint test_refuses_builds check (jobSignature not like '%BuildJob%')");
+        try {
+            assertThatThrownBy(() -> queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("ec2", "rhevm"))))
+                    .isInstanceOf(QueueUnavailableException.class)
+                    .hasMessageStartingWith("The build could not be enqueued");
+        } finally {
+            execute("alter table jobrunr_jobs drop constraint test_refuses_builds");
+        }
+        assertThat(db.count("select count(*) from buildq_request")).isZero();
+        assertThat(db.count("select count(*) from buildq_job")).isZero();
+        assertThat(db.count("select count(*) from buildq_job_history")).isZero();
+        assertThat(db.count("select count(*) from jobrunr_jobs")).isZero();
+    }
+
+    private void execute(String sql) {
+        try (var connection = db.dataSource().getConnection(); var statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Test
     void aBuildWritesOneQueuedRowAndOneJobRunrJobPerTarget() {
         UUID buildId = queue.build(BuildRequest.of("web-server", TEMPLATE, List.of("ec2", "rhevm", "vsphere")));
 
