@@ -18,6 +18,7 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -127,6 +128,14 @@ public final class FactorySimulator implements AutoCloseable {
     /** How many target images were created by POST (a duplicate build shows up here). */
     public int createdTargetImages() {
         return createdTargetImages.get();
+    }
+
+    /**
+     * When the request that created an image arrived, by the wall clock (so that another process can
+     * measure from the moment it enqueued the build); empty for an id it never created.
+     */
+    public Optional<Instant> receivedAt(String imageId) {
+        return Optional.ofNullable(created.get(imageId)).map(image -> image.receivedAt);
     }
 
     /** The most target image builds that were under way at once (created, without an outcome yet). */

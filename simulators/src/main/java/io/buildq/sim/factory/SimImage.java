@@ -3,6 +3,7 @@ package io.buildq.sim.factory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,8 @@ import java.util.List;
 final class SimImage {
 
     final String id;
+    /** When the request that created it arrived (wall clock, for latency measured across processes). */
+    final Instant receivedAt = Instant.now();
     final ImageType type;
     final String template;
     final String target;

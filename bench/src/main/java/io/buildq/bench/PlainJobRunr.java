@@ -1,0 +1,74 @@
+package io.buildq.bench;
+
+import io.buildq.pickup.ClaimGuard;
+import io.buildq.queue.JobRunrStorage;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.jobrunr.jobs.lambdas.JobRequest;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.server.BackgroundJobServer;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.server.JobActivator;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.utils.mapper.JsonMapper;
+
+/**
+ * The baseline: JobRunr as its documentation sets it up, on the same database and with the same
+ * worker count and poll interval as the buildq worker it is compared with. Only a {@link ClaimGuard}
+ * is added, which counts claims and changes nothing (it only holds back buildq's own fetches).
+ */
+final class PlainJobRunr implements AutoCloseable {
+
+    static final Duration POLL = Duration.ofSeconds(5);
+
+    private final StorageProvider storage;
+    private final JobRequestScheduler scheduler;
+    private BackgroundJobServer server;
+    private ClaimGuard claims;
+
+    PlainJobRunr(DataSource dataSource) {
+        JsonMapper json = JobRunrStorage.jsonMapper();
+        this.storage = JobRunrStorage.open(dataSource, json);
+        this.scheduler = new JobRequestScheduler(storage);
+    }
+
+    /** Starts a server whose jobs run {@code handlers} (one instance per handler class). */
+    PlainJobRunr startServer(int workers, Object... handlers) {
+        JobActivator activator = new JobActivator() {
+            @Override
+            public <T> T activateJob(Class<T> type) {
+                for (Object handler : handlers) {
+                    if (type.isInstance(handler)) {
+                        return type.cast(handler);
+                    }
+                }
+                return null;
+            }
+        };
+        server = new BackgroundJobServer(storage, JobRunrStorage.jsonMapper(), activator,
+                BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                        .andWorkerCount(workers)
+                        .andPollInterval(POLL));
+        claims = new ClaimGuard(workers, () -> server.getJobSteward().getOccupiedWorkerCount());
+        server.setJobFilters(List.of(claims));
+        server.start();
+        return this;
+    }
+
+    void enqueue(JobRequest job) {
+        scheduler.enqueue(job);
+    }
+
+    ClaimGuard.ClaimCounts claimCounts() {
+        return claims.counts();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop();
+        }
+        storage.close();
+    }
+}

@@ -1,0 +1,70 @@
+package io.buildq.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+import net.ttddyy.dsproxy.ExecutionInfo;
+import net.ttddyy.dsproxy.QueryInfo;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+
+/**
+ * Counts what a process asks of its database, through a JDBC proxy (datasource-proxy) around its
+ * pool: statements executed (each row of a batch counts) and rows inserted, updated or deleted.
+ * It sees every statement of everything built on the proxied DataSource, JobRunr's included.
+ */
+final class StatementCounter implements QueryExecutionListener {
+
+    private final LongAdder statements = new LongAdder();
+    private final LongAdder rowWrites = new LongAdder();
+
+    DataSource wrap(DataSource dataSource) {
+        return ProxyDataSourceBuilder.create("counted", dataSource).listener(this).build();
+    }
+
+    @Override
+    public void beforeQuery(ExecutionInfo execution, List<QueryInfo> queries) {
+    }
+
+    @Override
+    public void afterQuery(ExecutionInfo execution, List<QueryInfo> queries) {
+        statements.add(execution.isBatch() ? Math.max(1, execution.getBatchSize()) : 1);
+        if (!execution.isSuccess() || queries.isEmpty() || !isWrite(queries.get(0).getQuery())) {
+            return;
+        }
+        Object result = execution.getResult();
+        if (result instanceof Integer rows) {
+            rowWrites.add(rows);
+        } else if (result instanceof Long rows) {
+            rowWrites.add(rows);
+        } else if (result instanceof int[] batch) {
+            for (int rows : batch) {
+                rowWrites.add(Math.max(0, rows));
+            }
+        } else if (result instanceof long[] batch) {
+            for (long rows : batch) {
+                rowWrites.add(Math.max(0, rows));
+            }
+        }
+    }
+
+    private static boolean isWrite(String sql) {
+        String verb = sql.stripLeading().toLowerCase(Locale.ROOT);
+        return verb.startsWith("insert") || verb.startsWith("update") || verb.startsWith("delete")
+                || verb.startsWith("merge");
+    }
+
+    void reset() {
+        statements.reset();
+        rowWrites.reset();
+    }
+
+    long statements() {
+        return statements.sum();
+    }
+
+    long rowWrites() {
+        return rowWrites.sum();
+    }
+}
