@@ -1,6 +1,7 @@
 package io.buildq.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.retry.Backoff;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
@@ -88,6 +89,16 @@ final class WorkerCommand implements Callable<Integer> {
                 description = "the consumer secret (env BUILDQ_FACTORY_OAUTH_SECRET; prefer the variable)")
         String factoryOAuthSecret;
 
+        @Option(names = "--retry-for", defaultValue = "${env:BUILDQ_RETRY_MINUTES:-30}",
+                description = "minutes a build keeps retrying while factory or iwhd is unreachable or answers 5xx, "
+                        + "before it fails (env BUILDQ_RETRY_MINUTES, default ${DEFAULT-VALUE})")
+        int retryMinutes;
+
+        @Option(names = "--http-timeout", defaultValue = "${env:BUILDQ_HTTP_TIMEOUT_SECONDS:-60}",
+                description = "seconds a call to factory or iwhd may wait for an answer before it counts as a transient "
+                        + "failure (env BUILDQ_HTTP_TIMEOUT_SECONDS, default ${DEFAULT-VALUE})")
+        int httpTimeoutSeconds;
+
         WorkerSettings settings() {
             int colon = callbackBind.lastIndexOf(':');
             if (colon < 1) {
@@ -100,7 +111,10 @@ final class WorkerCommand implements Callable<Integer> {
                     .withCallback(bind, callbackUrl == null || callbackUrl.isEmpty() ? null : URI.create(callbackUrl))
                     .withFactoryPollInterval(Duration.ofSeconds(factoryPollSeconds))
                     .withQueuePollInterval(Duration.ofSeconds(pollSeconds))
-                    .withFactoryOAuth(blankToNull(factoryOAuthKey), blankToNull(factoryOAuthSecret));
+                    .withFactoryOAuth(blankToNull(factoryOAuthKey), blankToNull(factoryOAuthSecret))
+                    .withBackoff(new Backoff(Backoff.defaults().first(), Backoff.defaults().max(),
+                            Duration.ofMinutes(retryMinutes)))
+                    .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds));
         }
 
         private static String blankToNull(String value) {

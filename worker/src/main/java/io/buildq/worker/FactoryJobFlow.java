@@ -1,13 +1,19 @@
 package io.buildq.worker;
 
+import io.buildq.api.RemoteServiceException;
 import io.buildq.factory.FactoryImage;
+import io.buildq.iwhd.IwhdException;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
+import io.buildq.retry.Backoff;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.jobrunr.jobs.context.JobContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +49,15 @@ final class FactoryJobFlow {
     private final ProgressSignals signals;
     private final ProgressWriter progress;
     private final ImageFollower follower;
+    private final Backoff backoff;
 
-    FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower) {
+    FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
+                   Backoff backoff) {
         this.store = store;
         this.signals = signals;
         this.progress = progress;
         this.follower = follower;
+        this.backoff = backoff;
     }
 
     /** The job's row, or null when there is nothing to do: no row, or a row already COMPLETE or CANCELLED. */
@@ -65,7 +74,12 @@ final class FactoryJobFlow {
         return row;
     }
 
-    /** Runs the job on its row: marks it RUNNING, then starts or reattaches, follows and finishes. */
+    /**
+     * Runs the job on its row: marks it RUNNING, then starts or reattaches, follows and finishes.
+     * When factory or iwhd fails transiently, the job waits (the row RUNNING, its activity saying
+     * so) and tries again, reattaching to factory's image by its stored id, until {@link Backoff}'s
+     * budget is spent; then, or on an answer that trying again cannot change (a 4xx), the row fails.
+     */
     void run(JobRow row, JobContext context, Image image) throws InterruptedException {
         UUID jobId = row.id();
         if (row.status() == JobStatus.FAILED) {
@@ -77,29 +91,81 @@ final class FactoryJobFlow {
         DashboardMirror mirror = new DashboardMirror(context);
         signals.register(jobId);
         try {
-            if (row.factoryImageId() == null) {
-                row = image.start(request, row, mirror);
-                mirror.log("Image Factory accepted it as " + image.noun() + " " + row.factoryImageId());
-            } else {
-                mirror.log("Reattaching to Image Factory " + image.noun() + " " + row.factoryImageId());
+            Instant failingSince = null;
+            int failures = 0;
+            while (true) {
+                try {
+                    runOnce(request, row, image, mirror);
+                    return;
+                } catch (RemoteServiceException e) {
+                    failingSince = failingSince == null ? store.now() : failingSince;
+                    failures++;
+                    row = waitOrFail(jobId, e, failingSince, failures, mirror);
+                    if (row.status().isTerminal()) {
+                        cancelledIfSo(row, image, mirror);
+                        return;
+                    }
+                }
             }
-            try {
-                row = follower.follow(row, mirror, image::get);
-            } catch (InterruptedException e) {
-                // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
-                cancelledIfSo(store.findJob(jobId).orElseThrow(), image, mirror);
-                throw e;
-            }
-            if (row.status().isTerminal()) {
-                mirror.log("The row is " + row.status() + "; stopping");
-                cancelledIfSo(row, image, mirror);
-                return;
-            }
-            image.finish(request, row, mirror);
         } finally {
             signals.unregister(jobId);
             progress.forget(jobId);
         }
+    }
+
+    private void runOnce(BuildRequestRow request, JobRow row, Image image, DashboardMirror mirror)
+            throws InterruptedException {
+        if (row.factoryImageId() == null) {
+            row = image.start(request, row, mirror);
+            mirror.log("Image Factory accepted it as " + image.noun() + " " + row.factoryImageId());
+        } else {
+            mirror.log("Reattaching to Image Factory " + image.noun() + " " + row.factoryImageId());
+        }
+        try {
+            row = follower.follow(row, mirror, image::get);
+        } catch (InterruptedException e) {
+            // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
+            cancelledIfSo(store.findJob(row.id()).orElseThrow(), image, mirror);
+            throw e;
+        }
+        if (row.status().isTerminal()) {
+            mirror.log("The row is " + row.status() + "; stopping");
+            cancelledIfSo(row, image, mirror);
+            return;
+        }
+        image.finish(request, row, mirror);
+    }
+
+    /**
+     * After a failed call: fails the row if trying again cannot help or the budget is spent, else
+     * says on the row what happened, waits, and returns the row as it is then.
+     */
+    private JobRow waitOrFail(UUID jobId, RemoteServiceException e, Instant failingSince, int failures,
+                              DashboardMirror mirror) throws InterruptedException {
+        String service = e instanceof IwhdException ? "iwhd" : "Image Factory";
+        Duration failing = Duration.between(failingSince, store.now());
+        if (!e.isTransient() || failing.compareTo(backoff.budget()) >= 0) {
+            String error = e.isTransient()
+                    ? service + " still failing after " + failing.toMinutes() + " min (" + failures + " tries): " + e.getMessage()
+                    : service + " refused the request: " + e.getMessage();
+            JobRow failed = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error));
+            mirror.show(failed);
+            throw new FactoryBuildFailedException(error);
+        }
+        Duration wait = backoff.delay(failures);
+        log.warn("job {}: {} failed ({}); try {} in {} ms", jobId, service, e.getMessage(), failures + 1, wait.toMillis());
+        JobRow waiting = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> {
+            if (!r.status().isTerminal()) {
+                r.describeActivity(service + " unreachable or failing (" + e.getMessage() + "); trying again in "
+                        + Math.max(1, wait.toSeconds()) + " s");
+            }
+        });
+        mirror.show(waiting);
+        if (waiting.status().isTerminal()) {
+            return waiting;
+        }
+        TimeUnit.MILLISECONDS.sleep(wait.toMillis()); // interrupted by a cancel or a stopping worker
+        return store.findJob(jobId).orElseThrow();
     }
 
     private static void cancelledIfSo(JobRow row, Image image, DashboardMirror mirror) {

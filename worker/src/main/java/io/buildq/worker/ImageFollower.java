@@ -51,7 +51,7 @@ final class ImageFollower {
                         mirror.show(failed);
                         throw new FactoryBuildFailedException(error);
                     }
-                    throw e; // transient: JobRunr retries the job, which reattaches
+                    throw e; // the flow decides: wait and reattach, or fail the row
                 }
                 progress.record(row.id(), row.attempt(), seen, ProgressWriter.SOURCE_POLL);
             }
