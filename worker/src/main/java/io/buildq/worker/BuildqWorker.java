@@ -50,6 +50,8 @@ public final class BuildqWorker implements AutoCloseable {
      * and what keeps a chatty factory from costing the shared database a write per report.
      */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /** How long a stopping worker lets its jobs end by themselves before it interrupts them. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     private final JobStore store;
     private final StorageProvider storageProvider;
@@ -61,10 +63,11 @@ public final class BuildqWorker implements AutoCloseable {
     private final PickupTrigger pickup;
     private final ClaimGuard claims;
     private final EnqueueNotifications notifications;
+    private final ServerWatchdog watchdog;
 
     private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
                          ProgressWriter progress, BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
-                         ClaimGuard claims, EnqueueNotifications notifications) {
+                         ClaimGuard claims, EnqueueNotifications notifications, ServerWatchdog watchdog) {
         this.store = store;
         this.storageProvider = storageProvider;
         this.http = http;
@@ -75,6 +78,7 @@ public final class BuildqWorker implements AutoCloseable {
         this.pickup = pickup;
         this.claims = claims;
         this.notifications = notifications;
+        this.watchdog = watchdog;
     }
 
     /** Starts a worker that can build but not push (it has no key to open credentials with). */
@@ -94,8 +98,8 @@ public final class BuildqWorker implements AutoCloseable {
         StorageProvider storageProvider = JobRunrStorage.open(dataSource, jsonMapper);
         OkHttpClient http = new OkHttpClient.Builder()
                 .connectTimeout(Duration.ofSeconds(10))
-                .readTimeout(Duration.ofSeconds(60))
-                .callTimeout(Duration.ofSeconds(120))
+                .readTimeout(settings.httpTimeout())
+                .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
         OkHttpClient factoryHttp = settings.factoryOAuthKey() == null ? http : http.newBuilder()
                 .addInterceptor(new OAuth1Signer(settings.factoryOAuthKey(), settings.factoryOAuthSecret(), Clock.systemUTC()))
@@ -108,7 +112,7 @@ public final class BuildqWorker implements AutoCloseable {
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
-        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower);
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff());
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
         JobActivator activator = new JobActivator() {
@@ -123,30 +127,49 @@ public final class BuildqWorker implements AutoCloseable {
         };
         BackgroundJobServer server = new BackgroundJobServer(storageProvider, jsonMapper, activator,
                 BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                        // host/pid: tells operators (and the fault suite) which process runs a job.
+                        .andName(serverName())
                         // Twice as many threads as workers: a job claimed before a worker was free
                         // (JobRunr counts a worker busy only once its job starts) starts at once
                         // instead of waiting unheartbeaten in the pool's queue until it is orphaned.
                         .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(settings.workers(),
                                 workers -> new PlatformThreadPoolJobRunrExecutor(2 * workers, "backgroundjob-worker")))
-                        .andPollInterval(settings.queuePollInterval()));
+                        .andPollInterval(settings.queuePollInterval())
+                        // Stopping interrupts the jobs soon: they only follow builds that run on
+                        // factory, and the next worker reattaches to them.
+                        .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(STOP_GRACE));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
         server.setJobFilters(List.of(claims, pickup));
         server.start();
         pickup.start(server, claims);
         EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
-        ScheduledExecutorService reconcilerTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "buildq-reconciler");
+        ScheduledExecutorService reconcilerTimer = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "buildq-timer");
             thread.setDaemon(true);
             return thread;
         });
         JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval());
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
+        ServerWatchdog watchdog = new ServerWatchdog(server);
+        long watch = settings.queuePollInterval().toMillis();
+        reconcilerTimer.scheduleWithFixedDelay(watchdog, watch, watch, TimeUnit.MILLISECONDS);
         log.info("buildq worker started: {} workers, factory {}, iwhd {}, fast pickup by {}", settings.workers(),
                 settings.factoryUrl(), settings.iwhdUrl(),
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
-                notifications);
+                notifications, watchdog);
+    }
+
+    private static String serverName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        String name = host + "/" + ProcessHandle.current().pid();
+        return name.length() > 120 ? name.substring(name.length() - 120) : name;
     }
 
     /**
@@ -163,18 +186,32 @@ public final class BuildqWorker implements AutoCloseable {
         return claims.counts();
     }
 
-    /** Whether JobRunr's server still runs (it stops itself for good after database failures). */
+    /**
+     * Whether JobRunr's server runs. It stops itself after a database failure; the worker starts it
+     * again within one poll interval of the database coming back, so false for longer than that
+     * means the database is still away.
+     */
     public boolean isRunning() {
         return server.isRunning();
+    }
+
+    /** JobRunr's server itself, for tests that stop it as a database failure would. */
+    BackgroundJobServer jobRunrServer() {
+        return server;
     }
 
     public int callbackPort() {
         return callbacks.port();
     }
 
-    /** Stops taking jobs; running builds are interrupted and reattached by the next worker that runs them. */
+    /**
+     * Stops taking jobs and returns within about {@link #STOP_GRACE} plus a few seconds: running jobs
+     * are interrupted (factory goes on building) and JobRunr retries them, on another worker, which
+     * reattaches to factory's images.
+     */
     @Override
     public void close() {
+        watchdog.stop();
         reconcilerTimer.shutdownNow();
         if (notifications != null) {
             notifications.close();
