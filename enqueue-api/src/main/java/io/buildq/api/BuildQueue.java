@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
+import org.flywaydb.core.api.FlywayException;
 import org.hibernate.exception.ConstraintViolationException;
 import org.jobrunr.storage.StorageException;
 import org.jobrunr.storage.StorageProvider;
@@ -407,7 +408,12 @@ public final class BuildQueue implements AutoCloseable {
 
         /** Opens the queue on a database {@code buildq migrate} has prepared. */
         public BuildQueue build() {
-            new BuildqMigrations(dataSource).verify();
+            try {
+                new BuildqMigrations(dataSource).verify();
+            } catch (FlywayException e) {
+                // Typically the database cannot be reached; either way there is no queue to open.
+                throw new QueueUnavailableException("Cannot read the queue's schema: " + e.getMessage(), e);
+            }
             JobStore store = JobStore.open(dataSource, Clock.systemUTC());
             ImageCatalog catalog = iwhdUrl == null ? null
                     : new ImageCatalog(store, new IwhdClient(http != null ? http : new OkHttpClient(), iwhdUrl));

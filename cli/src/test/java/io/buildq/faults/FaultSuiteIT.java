@@ -1,0 +1,347 @@
+package io.buildq.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.api.BuildQueue;
+import io.buildq.api.QueueUnavailableException;
+import io.buildq.build.BuildRequest;
+import io.buildq.job.JobStatus;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.queue.JobRunrStorage;
+import io.buildq.sim.factory.FactorySimulator;
+import io.buildq.sim.http.FaultSettings;
+import io.buildq.sim.iwhd.IwhdSimulator;
+import io.buildq.status.TargetStatus;
+import io.buildq.testing.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.ProcessingState;
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.storage.StorageProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults against real processes: `buildq worker` JVMs on the packaged jar, PostgreSQL, and both
+ * simulators over HTTP. Each scenario prints one line of figures (and appends it to
+ * target/fault-suite/figures.txt). Sizes are small by default; {@code BUILDQ_FAULT_SIZE=full} runs
+ * the full sizes the README's Reliability section reports.
+ */
+class FaultSuiteIT {
+
+    private static final boolean FULL = "full".equals(System.getenv("BUILDQ_FAULT_SIZE"));
+    private static final Path FIGURES = Path.of("target", "fault-suite", "figures.txt");
+    private static final String TEMPLATE = "<template><name>faults</name><os><name>Fedora</name><version>16</version>"
+            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+
+    private TestDatabase db;
+    private FactorySimulator factory;
+    private IwhdSimulator iwhd;
+    private BuildQueue queue;
+    private StorageProvider jobRunr;
+    private final List<WorkerProcess> workers = new ArrayList<>();
+    private int started;
+
+    @BeforeEach
+    void database() {
+        db = TestDatabase.create(TestDatabase.Kind.POSTGRES);
+        new BuildqMigrations(db.dataSource()).migrate();
+        queue = BuildQueue.create(db.dataSource());
+        jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        for (WorkerProcess worker : workers) {
+            worker.close();
+        }
+        jobRunr.close();
+        queue.close();
+        if (factory != null) {
+            factory.close();
+        }
+        if (iwhd != null) {
+            iwhd.close();
+        }
+        db.close();
+    }
+
+    @Test
+    void killNineOfTheWorkerFollowingABuildLosesNothingAndBuildsNothingTwice() throws Exception {
+        int rounds = FULL ? 20 : 2;
+        simulators(Duration.ofMillis(1500)); // six steps: builds of about nine seconds
+        startWorker(4);
+        startWorker(4);
+        List<Double> resumedSeconds = new ArrayList<>();
+        List<UUID> builds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            UUID buildId = queue.build(BuildRequest.of("kill-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(buildId);
+            UUID jobId = target(buildId).jobId();
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(buildId).factoryImageId() != null
+                    && processingServer(jobId) != null);
+            String server = processingServer(jobId);
+            WorkerProcess victim = workerNamed(server);
+            victim.kill();
+            long killedAt = System.nanoTime();
+            await().atMost(Duration.ofMinutes(3)).until(() -> {
+                String now = processingServer(jobId);
+                return (now != null && !now.equals(server)) || target(buildId).status().isTerminal();
+            });
+            resumedSeconds.add((System.nanoTime() - killedAt) / 1e9);
+            workers.remove(victim);
+            startWorker(4); // keep two workers for the next round
+            await().atMost(Duration.ofMinutes(3)).until(() -> target(buildId).status().isTerminal());
+        }
+        long lost = builds.stream().filter(id -> target(id).status() != JobStatus.COMPLETE).count();
+        int duplicates = factory.createdTargetImages() - rounds;
+        Collections.sort(resumedSeconds);
+        figures(String.format("kill -9 worker mid-build x%d: lost=%d duplicate_factory_builds=%d resumed_p50=%.1fs "
+                        + "resumed_max=%.1fs", rounds, lost, duplicates, resumedSeconds.get(resumedSeconds.size() / 2),
+                resumedSeconds.get(resumedSeconds.size() - 1)));
+        assertThat(lost).isZero();
+        assertThat(duplicates).isZero();
+    }
+
+    @Test
+    void aFlakyFactoryCompletesEveryBuildOnce() throws Exception {
+        int count = FULL ? 200 : 12;
+        simulators(Duration.ofMillis(100));
+        startWorker(8, "--http-timeout", "2");
+        startWorker(8, "--http-timeout", "2");
+        factory.faults().set(FaultSettings.none().withErrorRate(0.2).withHangRate(0.1).withSeed(7));
+        List<UUID> builds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            builds.add(queue.build(BuildRequest.of("flaky-" + i, TEMPLATE, List.of("ec2"))));
+        }
+        await().atMost(Duration.ofMinutes(FULL ? 20 : 5)).until(() -> builds.stream()
+                .allMatch(id -> target(id).status().isTerminal()));
+        long completed = builds.stream().filter(id -> target(id).status() == JobStatus.COMPLETE).count();
+        int duplicates = factory.createdTargetImages() - count;
+        figures(String.format("factory 20%% 5xx + 10%% timeouts, %d builds: completed=%d duplicates=%d", count,
+                completed, duplicates));
+        assertThat(completed).isEqualTo(count);
+        assertThat(duplicates).isZero();
+    }
+
+    @Test
+    void iwhdDownDuringCompletionsLosesNoObject() throws Exception {
+        int count = FULL ? 50 : 6;
+        Duration outage = Duration.ofSeconds(FULL ? 60 : 10);
+        simulators(Duration.ofMillis(100));
+        startWorker(8);
+        iwhd.faults().set(FaultSettings.none().withDropRate(1.0)); // every connection closed unanswered
+        long downAt = System.nanoTime();
+        List<UUID> builds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            builds.add(queue.build(BuildRequest.of("iwhd-" + i, TEMPLATE, List.of("ec2"))));
+        }
+        await().atMost(Duration.ofMinutes(2)).until(() -> builds.stream()
+                .allMatch(id -> "COMPLETE".equals(target(id).factoryStatus())));
+        long waitingOnIwhd = builds.stream().filter(id -> target(id).status() == JobStatus.RUNNING
+                && target(id).activity() != null && target(id).activity().startsWith("iwhd unreachable")).count();
+        long rest = outage.toNanos() - (System.nanoTime() - downAt);
+        if (rest > 0) {
+            TimeUnit.NANOSECONDS.sleep(rest); // the outage lasts as long as the scenario says
+        }
+        iwhd.faults().set(FaultSettings.none());
+        await().atMost(Duration.ofMinutes(3)).until(() -> builds.stream().allMatch(id -> target(id).status().isTerminal()));
+        long lostObjects = 0;
+        for (UUID id : builds) {
+            TargetStatus target = target(id);
+            if (target.status() != JobStatus.COMPLETE || iwhd.attributes("target_images", target.factoryImageId()).isEmpty()
+                    || iwhd.attributes("builds", id.toString()).isEmpty()) {
+                lostObjects++;
+            }
+        }
+        figures(String.format("iwhd down %ds during %d completions: waiting_visibly=%d lost_objects=%d duplicates=%d",
+                outage.toSeconds(), count, waitingOnIwhd, lostObjects, factory.createdTargetImages() - count));
+        assertThat(waitingOnIwhd).isEqualTo(count);
+        assertThat(lostObjects).isZero();
+    }
+
+    @Test
+    void aDatabaseOutageStopsNoWorkerForGood() throws Exception {
+        simulators(Duration.ofMillis(100));
+        startWorker(4, "--poll-interval", "5");
+        startWorker(4, "--poll-interval", "5");
+        await().atMost(Duration.ofSeconds(60)).until(() -> heartbeatingServers(0) == 2);
+        String name = db.url().replaceAll(".*/([^/?]+).*", "$1");
+        Duration outage = Duration.ofSeconds(FULL ? 60 : 40);
+        Throwable refused;
+
+        // Conductor's queue, opened before the outage, with a pool that gives up on a connection after 2 s.
+        try (HikariDataSource impatient = pool(db.url(), Duration.ofSeconds(2));
+             BuildQueue conductor = BuildQueue.create(impatient)) {
+            // The outage: every connection to the queue's database is cut and new ones are refused,
+            // for longer than a worker's pool waits for one (30 s), so that JobRunr's heartbeats fail.
+            admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            long outageStart = System.nanoTime();
+            refused = catchThrowable(() -> conductor.build(BuildRequest.of("during", TEMPLATE, List.of("ec2"))));
+            long rest = outage.toNanos() - (System.nanoTime() - outageStart);
+            if (rest > 0) {
+                TimeUnit.NANOSECONDS.sleep(rest); // the outage lasts as long as the scenario says
+            }
+        }
+        admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+        long restoredAt = System.currentTimeMillis();
+        long restoredNanos = System.nanoTime();
+        await().atMost(Duration.ofMinutes(2)).until(() -> heartbeatingServers(restoredAt) == 2);
+        double recoveredIn = (System.nanoTime() - restoredNanos) / 1e9;
+        long stopped = workers.stream().filter(w -> w.logged("JobRunr's server has stopped")).count();
+        long restarted = workers.stream().filter(w -> w.logged("JobRunr's server runs again")).count();
+
+        UUID after = queue.build(BuildRequest.of("after", TEMPLATE, List.of("ec2")));
+        await().atMost(Duration.ofMinutes(1)).until(() -> target(after).status().isTerminal());
+        figures(String.format("database outage %ds: enqueue_during=%s workers_recovered=%d/2 in %.1fs "
+                        + "servers_stopped_by_jobrunr=%d restarted_by_worker=%d build_after=%s", outage.toSeconds(),
+                refused == null ? "accepted" : refused.getClass().getSimpleName(),
+                heartbeatingServers(restoredAt), recoveredIn, stopped, restarted, target(after).status()));
+        assertThat(refused).isInstanceOf(QueueUnavailableException.class);
+        assertThat(restarted).isEqualTo(stopped);
+        assertThat(target(after).status()).isEqualTo(JobStatus.COMPLETE);
+    }
+
+    @Test
+    void twoWorkersSplitTheWorkAndRunEachBuildOnce() throws Exception {
+        int count = FULL ? 500 : 40;
+        simulators(Duration.ofMillis(50));
+        startWorker(8);
+        startWorker(8);
+        List<UUID> builds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            builds.add(queue.build(BuildRequest.of("scale-" + i, TEMPLATE, List.of("ec2"))));
+        }
+        await().atMost(Duration.ofMinutes(FULL ? 20 : 5)).until(() -> builds.stream()
+                .allMatch(id -> target(id).status().isTerminal()));
+        Map<String, Integer> perServer = new HashMap<>();
+        int ranTwice = 0;
+        for (UUID id : builds) {
+            Job job = jobRunr.getJobById(target(id).jobId());
+            List<ProcessingState> runs = job.getJobStates().stream()
+                    .filter(ProcessingState.class::isInstance).map(ProcessingState.class::cast).toList();
+            if (runs.size() != 1) {
+                ranTwice++;
+            }
+            runs.forEach(run -> perServer.merge(run.getServerName(), 1, Integer::sum));
+        }
+        long completed = builds.stream().filter(id -> target(id).status() == JobStatus.COMPLETE).count();
+        figures(String.format("2 workers, %d builds: completed=%d ran_twice=%d factory_builds=%d split=%s", count,
+                completed, ranTwice, factory.createdTargetImages(), perServer.values().stream().sorted().toList()));
+        assertThat(completed).isEqualTo(count);
+        assertThat(ranTwice).isZero();
+        assertThat(factory.createdTargetImages()).isEqualTo(count);
+        assertThat(perServer).hasSize(2);
+    }
+
+    @Test
+    void sigtermStopsAWorkerWithinItsBoundAndAnotherFinishesItsBuild() throws Exception {
+        int rounds = FULL ? 5 : 1;
+        simulators(Duration.ofMillis(1500));
+        startWorker(4);
+        startWorker(4);
+        List<Long> exitMillis = new ArrayList<>();
+        int finished = 0;
+        for (int round = 0; round < rounds; round++) {
+            UUID buildId = queue.build(BuildRequest.of("sigterm-" + round, TEMPLATE, List.of("ec2")));
+            UUID jobId = target(buildId).jobId();
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(buildId).factoryImageId() != null
+                    && processingServer(jobId) != null);
+            WorkerProcess stopping = workerNamed(processingServer(jobId));
+            long took = stopping.terminate(30);
+            exitMillis.add(took);
+            workers.remove(stopping);
+            startWorker(4);
+            await().atMost(Duration.ofMinutes(3)).until(() -> target(buildId).status().isTerminal());
+            if (target(buildId).status() == JobStatus.COMPLETE) {
+                finished++;
+            }
+        }
+        int duplicates = factory.createdTargetImages() - rounds;
+        long slowest = Collections.max(exitMillis);
+        figures(String.format("SIGTERM worker mid-build x%d: exited_within=%.1fs (bound 15s) finished_elsewhere=%d/%d "
+                + "duplicates=%d", rounds, slowest / 1000.0, finished, rounds, duplicates));
+        assertThat(exitMillis).allSatisfy(millis -> assertThat(millis).isBetween(0L, 15_000L));
+        assertThat(finished).isEqualTo(rounds);
+        assertThat(duplicates).isZero();
+    }
+
+    private void simulators(Duration step) {
+        factory = FactorySimulator.builder().stepDuration(step).maxConcurrentBuilds(1000).start();
+        iwhd = IwhdSimulator.builder().start();
+    }
+
+    private void startWorker(int threads, String... extra) {
+        WorkerProcess worker = WorkerProcess.start("worker-" + (++started), db.url(), factory.baseUrl(), iwhd.baseUrl(),
+                threads, extra);
+        workers.add(worker);
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.logged("buildq worker started") || !worker.isAlive());
+        assertThat(worker.isAlive()).as("worker " + started + " started").isTrue();
+    }
+
+    private WorkerProcess workerNamed(String serverName) {
+        long pid = Long.parseLong(serverName.substring(serverName.lastIndexOf('/') + 1));
+        return workers.stream().filter(w -> w.pid() == pid).findFirst()
+                .orElseThrow(() -> new AssertionError("no worker with pid " + pid));
+    }
+
+    /** The name (host/pid) of the server processing the job, or null if it is not processing. */
+    private String processingServer(UUID jobId) {
+        Job job = jobRunr.getJobById(jobId);
+        return job.getState() == StateName.PROCESSING ? ((ProcessingState) job.getJobState()).getServerName() : null;
+    }
+
+    private TargetStatus target(UUID buildId) {
+        return queue.status(buildId).targets().get(0);
+    }
+
+    private long heartbeatingServers(long sinceEpochMillis) {
+        return db.count("select count(*) from jobrunr_backgroundjobservers where lastHeartbeat > to_timestamp("
+                + sinceEpochMillis / 1000.0 + ") and lastHeartbeat > now() - interval '15 seconds'");
+    }
+
+    private static HikariDataSource pool(String url, Duration timeout) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(2);
+        config.setConnectionTimeout(timeout.toMillis());
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    private static void admin(String sql) throws SQLException {
+        String url = System.getenv().getOrDefault("BUILDQ_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static void figures(String line) throws IOException {
+        System.out.println("FAULT SUITE " + line);
+        Files.createDirectories(FIGURES.getParent());
+        Files.writeString(FIGURES, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}
