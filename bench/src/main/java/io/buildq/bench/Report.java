@@ -57,9 +57,9 @@ final class Report {
                 .append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(", heap up to ")
                 .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n")
-                .append("- Databases: H2 ").append(version("com.h2database", "h2")).append(" (in memory, in process); ")
+                .append("- Databases: H2 ").append(version("h2")).append(" (in memory, in process); ")
                 .append(postgresVersion).append(" (over 127.0.0.1)\n")
-                .append("- JobRunr ").append(version("org.jobrunr", "jobrunr"))
+                .append("- JobRunr ").append(version("jobrunr"))
                 .append(", poll interval 5 s (its minimum on SQL databases) for buildq and the baseline alike\n\n")
                 .append("Each baseline was measured in the same run, on the same database, just before or after buildq's ")
                 .append("figure. Ratio is buildq ÷ baseline.\n\n");
@@ -84,18 +84,17 @@ final class Report {
                 figure.verdict()}));
     }
 
-    /** A library's version, from the Maven metadata its jar carries. */
-    private static String version(String group, String artifact) {
+    /** A library's version, as Maven built the benchmark against it. */
+    private static String version(String library) {
         Properties properties = new Properties();
-        try (InputStream in = Report.class.getResourceAsStream(
-                "/META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+        try (InputStream in = Report.class.getResourceAsStream("/buildq-bench.properties")) {
             if (in != null) {
                 properties.load(in);
             }
         } catch (IOException e) {
             // unknown, below
         }
-        return properties.getProperty("version", "(version unknown)");
+        return properties.getProperty(library, "(version unknown)");
     }
 
     private static String machine() {
