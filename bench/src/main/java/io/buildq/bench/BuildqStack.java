@@ -36,6 +36,7 @@ final class BuildqStack implements AutoCloseable {
         iwhd = IwhdSimulator.builder().start();
         worker = BuildqWorker.start(dataSource, WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                 .withWorkers(workers)
+                .withFactorySlots(100_000) // the simulated factory takes any number; only the queue is measured
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null), (CredentialCipher) null);
         queue = BuildQueue.builder(dataSource).onEnqueued(worker.pickupSignal()).build();
     }

@@ -99,6 +99,11 @@ final class WorkerCommand implements Callable<Integer> {
                         + "failure (env BUILDQ_HTTP_TIMEOUT_SECONDS, default ${DEFAULT-VALUE})")
         int httpTimeoutSeconds;
 
+        @Option(names = "--factory-slots", defaultValue = "${env:BUILDQ_FACTORY_SLOTS:-2}",
+                description = "builds running against the factory at once, over every worker that uses it; give every "
+                        + "worker the same number (env BUILDQ_FACTORY_SLOTS, default ${DEFAULT-VALUE}, factory's own)")
+        int factorySlots;
+
         WorkerSettings settings() {
             int colon = callbackBind.lastIndexOf(':');
             if (colon < 1) {
@@ -114,7 +119,8 @@ final class WorkerCommand implements Callable<Integer> {
                     .withFactoryOAuth(blankToNull(factoryOAuthKey), blankToNull(factoryOAuthSecret))
                     .withBackoff(new Backoff(Backoff.defaults().first(), Backoff.defaults().max(),
                             Duration.ofMinutes(retryMinutes)))
-                    .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds));
+                    .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds))
+                    .withFactorySlots(factorySlots);
         }
 
         private static String blankToNull(String value) {

@@ -128,8 +128,8 @@ class FaultSuiteIT {
     void aFlakyFactoryCompletesEveryBuildOnce() throws Exception {
         int count = FULL ? 200 : 12;
         simulators(Duration.ofMillis(100));
-        startWorker(8, "--http-timeout", "2");
-        startWorker(8, "--http-timeout", "2");
+        startWorker(8, "--http-timeout", "2", "--factory-slots", "100");
+        startWorker(8, "--http-timeout", "2", "--factory-slots", "100");
         factory.faults().set(FaultSettings.none().withErrorRate(0.2).withHangRate(0.1).withSeed(7));
         List<UUID> builds = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -150,7 +150,7 @@ class FaultSuiteIT {
         int count = FULL ? 50 : 6;
         Duration outage = Duration.ofSeconds(FULL ? 60 : 10);
         simulators(Duration.ofMillis(100));
-        startWorker(8);
+        startWorker(8, "--factory-slots", "100");
         iwhd.faults().set(FaultSettings.none().withDropRate(1.0)); // every connection closed unanswered
         long downAt = System.nanoTime();
         List<UUID> builds = new ArrayList<>();
@@ -228,8 +228,8 @@ class FaultSuiteIT {
     void twoWorkersSplitTheWorkAndRunEachBuildOnce() throws Exception {
         int count = FULL ? 500 : 40;
         simulators(Duration.ofMillis(50));
-        startWorker(8);
-        startWorker(8);
+        startWorker(8, "--factory-slots", "100");
+        startWorker(8, "--factory-slots", "100");
         List<UUID> builds = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             builds.add(queue.build(BuildRequest.of("scale-" + i, TEMPLATE, List.of("ec2"))));
@@ -286,6 +286,26 @@ class FaultSuiteIT {
         assertThat(exitMillis).allSatisfy(millis -> assertThat(millis).isBetween(0L, 15_000L));
         assertThat(finished).isEqualTo(rounds);
         assertThat(duplicates).isZero();
+    }
+
+    @Test
+    void twoWorkersKeepToTheFactorysLimitTogether() throws Exception {
+        int count = FULL ? 30 : 8;
+        simulators(Duration.ofMillis(150));
+        startWorker(4, "--factory-slots", "2");
+        startWorker(4, "--factory-slots", "2");
+        List<UUID> builds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            builds.add(queue.build(BuildRequest.of("slots-" + i, TEMPLATE, List.of("ec2"))));
+        }
+        await().atMost(Duration.ofMinutes(FULL ? 20 : 5)).until(() -> builds.stream()
+                .allMatch(id -> target(id).status().isTerminal()));
+        long completed = builds.stream().filter(id -> target(id).status() == JobStatus.COMPLETE).count();
+        figures(String.format("factory limit 2, 2 workers x 4 threads, %d builds: completed=%d most_at_once=%d "
+                + "factory_builds=%d", count, completed, factory.peakTargetBuildsInFlight(), factory.createdTargetImages()));
+        assertThat(completed).isEqualTo(count);
+        assertThat(factory.peakTargetBuildsInFlight()).isEqualTo(2);
+        assertThat(factory.createdTargetImages()).isEqualTo(count);
     }
 
     private void simulators(Duration step) {

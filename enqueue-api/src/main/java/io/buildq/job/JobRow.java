@@ -87,6 +87,10 @@ public class JobRow {
     @Column(name = "factory_provider", length = 4096)
     private String factoryProvider;
 
+    /** Builds: the Image Factory it runs against, from when it took a slot there. */
+    @Column(name = "factory_url", length = 1024)
+    private String factoryUrl;
+
     /** Pushes: the build job whose image this pushes. */
     @Column(name = "parent_job_id")
     private UUID parentJobId;
@@ -297,6 +301,22 @@ public class JobRow {
 
     public String factoryProvider() {
         return factoryProvider;
+    }
+
+    public String factoryUrl() {
+        return factoryUrl;
+    }
+
+    /** The build waits for a slot on {@code factoryUrl} (it stays QUEUED). */
+    public void waitForSlot(String factoryUrl, String activity) {
+        this.factoryUrl = factoryUrl;
+        describeActivity(activity);
+    }
+
+    /** Takes one of a factory's slots: the build runs against it from now on. */
+    public void startOn(String factoryUrl, Instant now) {
+        markRunning(now);
+        this.factoryUrl = factoryUrl;
     }
 
     public UUID parentJobId() {

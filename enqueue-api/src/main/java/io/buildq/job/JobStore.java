@@ -186,6 +186,70 @@ public final class JobStore implements AutoCloseable {
                 .uniqueResultOptional());
     }
 
+    /** Makes sure {@code factoryUrl} has a row to lock (see {@link #startWithinFactoryLimit}). */
+    public void registerFactory(String factoryUrl) {
+        try {
+            sessionFactory.inTransaction(session -> {
+                boolean known = !session.createNativeQuery("select url from buildq_factory where url = :url", String.class)
+                        .setParameter("url", factoryUrl).getResultList().isEmpty();
+                if (!known) {
+                    session.createNativeMutationQuery("insert into buildq_factory (url) values (:url)")
+                            .setParameter("url", factoryUrl).executeUpdate();
+                }
+            });
+        } catch (org.hibernate.exception.ConstraintViolationException e) {
+            // another worker registered it at the same moment
+        }
+    }
+
+    /**
+     * Lets a build start only while fewer than {@code limit} builds run against {@code factoryUrl},
+     * counted over every worker: under that factory's row lock the row becomes RUNNING there, or, if
+     * the factory is full, stays QUEUED and says so. A row already RUNNING keeps the slot it holds
+     * (a worker reattaching after a crash); other kinds of jobs, and rows with nothing left to run,
+     * are let through. A FAILED row (a Requeue in JobRunr's dashboard) is queued again first.
+     *
+     * @return whether the job may run now
+     */
+    public boolean startWithinFactoryLimit(UUID jobId, String factoryUrl, int limit, String source) {
+        return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
+            JobRow row = session.find(JobRow.class, jobId);
+            if (row == null || row.kind() != JobKind.BUILD || row.status() == JobStatus.RUNNING
+                    || row.status() == JobStatus.COMPLETE || row.status() == JobStatus.CANCELLED) {
+                return true;
+            }
+            session.createNativeQuery("select url from buildq_factory where url = :url for update", String.class)
+                    .setParameter("url", factoryUrl).getResultList();
+            JobRow.JobRowState before = row.state();
+            if (row.status() == JobStatus.FAILED) {
+                row.requeueForRetry("Requeued in JobRunr's dashboard");
+                recordIfChanged(session, row, before, source);
+                before = row.state();
+            }
+            long running = session.createSelectionQuery("select count(*) from JobRow where kind = :kind and status = "
+                            + ":status and factoryUrl = :url", Long.class)
+                    .setParameter("kind", JobKind.BUILD).setParameter("status", JobStatus.RUNNING)
+                    .setParameter("url", factoryUrl).getSingleResult();
+            if (running >= limit) {
+                row.waitForSlot(factoryUrl, "Waiting for a free Image Factory slot (" + running + " of " + limit + " in use)");
+                recordIfChanged(session, row, before, source);
+                return false;
+            }
+            row.startOn(factoryUrl, clock.instant());
+            recordIfChanged(session, row, before, source);
+            return true;
+        }));
+    }
+
+    /** Builds waiting for a slot on {@code factoryUrl}, oldest first. */
+    public List<JobRow> buildsWaitingFor(String factoryUrl, int limit) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("from JobRow where kind = :kind and status = :status and factoryUrl = :url "
+                        + "order by createdAt", JobRow.class)
+                .setParameter("kind", JobKind.BUILD).setParameter("status", JobStatus.QUEUED)
+                .setParameter("url", factoryUrl).setMaxResults(limit).getResultList());
+    }
+
     public Optional<JobRow> findJob(UUID id) {
         return Optional.ofNullable(sessionFactory.fromSession(session -> session.find(JobRow.class, id)));
     }

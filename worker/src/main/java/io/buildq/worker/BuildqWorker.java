@@ -19,6 +19,7 @@ import io.buildq.secret.CredentialCipher;
 import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
+import io.buildq.slots.FactorySlots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +51,11 @@ public final class BuildqWorker implements AutoCloseable {
      * and what keeps a chatty factory from costing the shared database a write per report.
      */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long a build that found its factory full waits before it asks for a slot again, if no
+     * ending build offered it one first.
+     */
+    static final Duration SLOT_RECHECK = Duration.ofSeconds(30);
     /** How long a stopping worker lets its jobs end by themselves before it interrupts them. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
@@ -112,7 +118,8 @@ public final class BuildqWorker implements AutoCloseable {
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
-        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff());
+        FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
         JobActivator activator = new JobActivator() {
@@ -139,7 +146,7 @@ public final class BuildqWorker implements AutoCloseable {
                         // factory, and the next worker reattaches to them.
                         .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(STOP_GRACE));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
-        server.setJobFilters(List.of(claims, pickup));
+        server.setJobFilters(List.of(slots, claims, pickup));
         server.start();
         pickup.start(server, claims);
         EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
@@ -154,8 +161,8 @@ public final class BuildqWorker implements AutoCloseable {
         ServerWatchdog watchdog = new ServerWatchdog(server);
         long watch = settings.queuePollInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(watchdog, watch, watch, TimeUnit.MILLISECONDS);
-        log.info("buildq worker started: {} workers, factory {}, iwhd {}, fast pickup by {}", settings.workers(),
-                settings.factoryUrl(), settings.iwhdUrl(),
+        log.info("buildq worker started: {} workers, factory {} ({} builds at once), iwhd {}, fast pickup by {}",
+                settings.workers(), settings.factoryUrl(), settings.factorySlots(), settings.iwhdUrl(),
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
                 notifications, watchdog);

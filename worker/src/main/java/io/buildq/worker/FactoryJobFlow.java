@@ -5,11 +5,13 @@ import io.buildq.factory.FactoryImage;
 import io.buildq.iwhd.IwhdException;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
+import io.buildq.job.JobKind;
 import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.retry.Backoff;
+import io.buildq.slots.FactorySlots;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -50,14 +52,16 @@ final class FactoryJobFlow {
     private final ProgressWriter progress;
     private final ImageFollower follower;
     private final Backoff backoff;
+    private final FactorySlots slots;
 
     FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
-                   Backoff backoff) {
+                   Backoff backoff, FactorySlots slots) {
         this.store = store;
         this.signals = signals;
         this.progress = progress;
         this.follower = follower;
         this.backoff = backoff;
+        this.slots = slots;
     }
 
     /** The job's row, or null when there is nothing to do: no row, or a row already COMPLETE or CANCELLED. */
@@ -110,6 +114,9 @@ final class FactoryJobFlow {
         } finally {
             signals.unregister(jobId);
             progress.forget(jobId);
+            if (row.kind() == JobKind.BUILD) {
+                slots.buildEnded();
+            }
         }
     }
 

@@ -71,6 +71,7 @@ final class Pipeline implements AutoCloseable {
     BuildqWorker startWorker(UnaryOperator<WorkerSettings> adjust) {
         worker = BuildqWorker.start(db.dataSource(), adjust.apply(WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                 .withWorkers(4)
+                .withFactorySlots(100) // FactorySlotsTest tests the limit; elsewhere it would only slow tests
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null)
                 // Long enough that the statuses only callbacks carry must come through callbacks.
                 .withFactoryPollInterval(Duration.ofSeconds(2))
