@@ -115,6 +115,8 @@ class FaultSuiteIT {
             await().atMost(Duration.ofMinutes(3)).until(() -> target(buildId).status().isTerminal());
         }
         long lost = builds.stream().filter(id -> target(id).status() != JobStatus.COMPLETE).count();
+        builds.stream().filter(id -> target(id).status() != JobStatus.COMPLETE)
+                .forEach(id -> System.out.println("FAULT SUITE lost: " + history(id)));
         int duplicates = factory.createdTargetImages() - rounds;
         Collections.sort(resumedSeconds);
         figures(String.format("kill -9 worker mid-build x%d: lost=%d duplicate_factory_builds=%d resumed_p50=%.1fs "
@@ -277,6 +279,8 @@ class FaultSuiteIT {
             await().atMost(Duration.ofMinutes(3)).until(() -> target(buildId).status().isTerminal());
             if (target(buildId).status() == JobStatus.COMPLETE) {
                 finished++;
+            } else {
+                System.out.println("FAULT SUITE not finished: " + history(buildId));
             }
         }
         int duplicates = factory.createdTargetImages() - rounds;
@@ -331,6 +335,20 @@ class FaultSuiteIT {
     private String processingServer(UUID jobId) {
         Job job = jobRunr.getJobById(jobId);
         return job.getState() == StateName.PROCESSING ? ((ProcessingState) job.getJobState()).getServerName() : null;
+    }
+
+    /** A build's history, for the report when it did not end as it should. */
+    private String history(UUID buildId) {
+        StringBuilder out = new StringBuilder();
+        for (var entry : queue.history(target(buildId).jobId())) {
+            out.append(System.lineSeparator()).append("  ").append(entry.recordedAt()).append(' ').append(entry.source())
+                    .append(' ').append(entry.status()).append(' ').append(entry.factoryStatus()).append(' ')
+                    .append(entry.activity()).append(' ').append(entry.error() == null ? "" : entry.error());
+        }
+        Job job = jobRunr.getJobById(target(buildId).jobId());
+        out.append(System.lineSeparator()).append("  JobRunr: ");
+        job.getJobStates().forEach(state -> out.append(state.getName()).append(' '));
+        return out.toString();
     }
 
     private TargetStatus target(UUID buildId) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a FAILED row whose job was requeued in JobRunr's dashboard becomes QUEUED, attempt n+1,
  *       before any worker picks the job up;</li>
  *   <li>a QUEUED or RUNNING row whose job was deleted in the dashboard becomes CANCELLED;</li>
- *   <li>a RUNNING row whose job JobRunr gave up on becomes FAILED;</li>
+ *   <li>a QUEUED or RUNNING row whose job JobRunr ended FAILED (its worker died or stopped) is run
+ *       again, up to {@link #MAX_RESUMES} times, to reattach to factory's image; then it fails;</li>
  *   <li>a push whose build failed, or whose worker died before failing it, fails with its build.</li>
  * </ul>
  * Each repair re-checks the row inside its transaction, so several workers may run this at once.
@@ -32,6 +33,11 @@ public final class JobReconciler implements Runnable {
     static final String SOURCE = "reconciler";
     private static final Logger log = LoggerFactory.getLogger(JobReconciler.class);
     private static final int BATCH = 1000;
+    /**
+     * How often a job whose row is still QUEUED or RUNNING is run again after JobRunr ended it
+     * (orphaned after its worker died, or interrupted by a stopping worker) before the row fails.
+     */
+    static final int MAX_RESUMES = 10;
 
     private final JobStore store;
     private final JobEnqueuer enqueuer;
@@ -90,12 +96,22 @@ public final class JobReconciler implements Runnable {
                     cancelWaitingPushes(row);
                 } else if (state == StateName.FAILED) {
                     String reason = job.getJobState() instanceof FailedState failed
-                            ? failed.getExceptionMessage() : "JobRunr failed the job";
-                    store.change(row.id(), SOURCE, current -> {
-                        if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
-                            current.markFailed(store.now(), "JobRunr gave up on the job: " + reason);
-                        }
-                    });
+                            ? failed.getMessage() + (failed.getExceptionMessage() == null ? ""
+                            : ": " + failed.getExceptionMessage()) : "JobRunr failed the job";
+                    long failures = job.getJobStates().stream().filter(FailedState.class::isInstance).count();
+                    if (failures < MAX_RESUMES) {
+                        // The job ended while its row was not: its worker died, stopped, or hit an
+                        // unexpected error. Factory goes on building; run the job again to reattach.
+                        enqueuer.enqueueAgain(store.findRequest(row.requestId()).orElseThrow(), row);
+                        log.warn("Job {} ({} for {}) was interrupted ({}); enqueued it again (resume {} of {})",
+                                row.id(), row.kind(), row.target(), reason, failures, MAX_RESUMES);
+                    } else {
+                        store.change(row.id(), SOURCE, current -> {
+                            if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
+                                current.markFailed(store.now(), "Interrupted " + failures + " times; last: " + reason);
+                            }
+                        });
+                    }
                 }
             }
             case FAILED -> {
