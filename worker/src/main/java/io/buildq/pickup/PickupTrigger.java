@@ -2,7 +2,6 @@ package io.buildq.pickup;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jobrunr.jobs.Job;
@@ -43,7 +42,6 @@ public final class PickupTrigger implements ApplyStateFilter, AutoCloseable {
     private volatile ClaimGuard guard;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signalled = lock.newCondition();
-    private final AtomicLong fetches = new AtomicLong();
     private boolean pending;
     /** When a second try is due (System.nanoTime), or 0 for none; guarded by {@code lock}. */
     private long secondTryAt;
@@ -79,11 +77,6 @@ public final class PickupTrigger implements ApplyStateFilter, AutoCloseable {
         if (newState instanceof EnqueuedState) {
             signal();
         }
-    }
-
-    /** Fetches triggered so far (for the benchmark and the tests). */
-    public long fetches() {
-        return fetches.get();
     }
 
     private void run() {
@@ -163,7 +156,6 @@ public final class PickupTrigger implements ApplyStateFilter, AutoCloseable {
         JobSteward steward = current.getJobSteward();
         steward.notifyThreadOccupied();
         steward.notifyThreadIdle();
-        fetches.incrementAndGet();
     }
 
     /** Stops the thread; call it before stopping the server. */

@@ -48,11 +48,6 @@ public final class ProgressWriter implements AutoCloseable {
         return thread;
     });
 
-    /** Writes every report as it comes. */
-    public ProgressWriter(JobStore store, ProgressSignals signals) {
-        this(store, signals, Duration.ZERO);
-    }
-
     /** @param progressInterval how often a job's percentage and activity are written at the most */
     public ProgressWriter(JobStore store, ProgressSignals signals, Duration progressInterval) {
         this.store = store;

@@ -27,16 +27,17 @@ class ProgressRateTest {
     private static final Duration STEP = Duration.ofMillis(400);
 
     @Test
-    void aFactoryReportingTwentyTimesASecondCostsAboutAsManyWritesAsOneThatDoesNotReportProgress() {
-        List<HistoryEntry> quiet = historyOfOneBuild(factory -> factory.stepDuration(STEP));
-        List<HistoryEntry> chatty = historyOfOneBuild(factory -> factory.stepDuration(STEP)
+    void aFactoryReportingTwentyTimesASecondCostsAWriteASecondNotOnePerReport() {
+        List<HistoryEntry> history = historyOfOneBuild(factory -> factory.stepDuration(STEP)
                 .progressReports(Duration.ofMillis(50)));
 
         // About 24 reports of the target image's progress reached the worker (1.2 s at 20 a second);
-        // written at most once a second, they add a few history entries, not two dozen.
-        assertThat(chatty).anySatisfy(entry -> assertThat(entry.percent()).isBetween(1, 99));
-        assertThat(chatty.size() - quiet.size()).as("history entries added by progress reports").isBetween(1, 4);
-        assertThat(chatty.get(chatty.size() - 1).status()).isEqualTo(JobStatus.COMPLETE);
+        // written at most once a second, they leave two or three entries, not two dozen.
+        long progressEntries = history.stream()
+                .filter(entry -> entry.status() == JobStatus.RUNNING && entry.percent() >= 1 && entry.percent() <= 99)
+                .count();
+        assertThat(progressEntries).as("history entries written for progress reports").isBetween(1L, 4L);
+        assertThat(history.get(history.size() - 1).status()).isEqualTo(JobStatus.COMPLETE);
     }
 
     private static List<HistoryEntry> historyOfOneBuild(UnaryOperator<FactorySimulator.Builder> factory) {
