@@ -83,7 +83,7 @@ public final class BuildqBenchmark implements Callable<Integer> {
         Report report = new Report(size, figures, Duration.ofNanos(System.nanoTime() - start), postgresVersion);
         System.out.print(report.text());
         if (out != null) {
-            report.write(out, "");
+            report.write(out);
             System.out.println("written to " + out);
         }
         return 0;

@@ -1,6 +1,5 @@
 package io.buildq.bench;
 
-import java.util.Arrays;
 import java.util.List;
 
 /** p50, p95 and max of a list of samples (nearest rank). */
@@ -14,10 +13,5 @@ record Percentiles(double p50, double p95, double max) {
     private static double rank(double[] sorted, double fraction) {
         int index = (int) Math.ceil(fraction * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    @Override
-    public String toString() {
-        return Arrays.toString(new double[] {p50, p95, max});
     }
 }

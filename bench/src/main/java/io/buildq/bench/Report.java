@@ -73,9 +73,9 @@ final class Report {
         return out.toString();
     }
 
-    void write(Path file, String notes) throws IOException {
+    void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, markdown() + (notes.isEmpty() ? "" : "\n" + notes));
+        Files.writeString(file, markdown());
     }
 
     private Stream<String[]> rows() {

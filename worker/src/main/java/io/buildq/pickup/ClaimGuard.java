@@ -1,7 +1,7 @@
 package io.buildq.pickup;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,20 +20,16 @@ import org.jobrunr.jobs.states.ProcessingState;
  * fetches only when nothing claimed is still waiting to start.
  *
  * <p>Also counts, for operators and the benchmark, claims that found no free worker ("early
- * claims") and claims whose job waited more than {@link #LATE_START} for a thread.
+ * claims").
  */
 public final class ClaimGuard implements ApplyStateFilter, JobServerFilter {
 
-    /** A claimed job that waits longer than this for a thread counts as started late. */
-    public static final Duration LATE_START = Duration.ofMillis(50);
-
     private final int workerCount;
     private final IntSupplier occupiedWorkers;
-    private final Map<UUID, Long> claimedAt = new ConcurrentHashMap<>();
+    private final Set<UUID> claimedNotStarted = ConcurrentHashMap.newKeySet();
     private final Object started = new Object();
     private final AtomicLong claims = new AtomicLong();
     private final AtomicLong earlyClaims = new AtomicLong();
-    private final AtomicLong lateStarts = new AtomicLong();
 
     /**
      * @param workerCount     the server's worker count
@@ -48,20 +44,17 @@ public final class ClaimGuard implements ApplyStateFilter, JobServerFilter {
     public void onStateApplied(Job job, JobState oldState, JobState newState) {
         if (newState instanceof ProcessingState) {
             // Claims run their apply filters on the fetching thread, in this process only.
-            if (occupiedWorkers.getAsInt() + claimedAt.size() >= workerCount) {
+            if (occupiedWorkers.getAsInt() + claimedNotStarted.size() >= workerCount) {
                 earlyClaims.incrementAndGet();
             }
-            claimedAt.put(job.getId(), System.nanoTime());
+            claimedNotStarted.add(job.getId());
             claims.incrementAndGet();
         }
     }
 
     @Override
     public void onProcessing(Job job) {
-        Long at = claimedAt.remove(job.getId());
-        if (at != null && System.nanoTime() - at > LATE_START.toNanos()) {
-            lateStarts.incrementAndGet();
-        }
+        claimedNotStarted.remove(job.getId());
         synchronized (started) {
             started.notifyAll();
         }
@@ -76,7 +69,7 @@ public final class ClaimGuard implements ApplyStateFilter, JobServerFilter {
     boolean awaitClaimedStarted(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (started) {
-            while (!claimedAt.isEmpty()) {
+            while (!claimedNotStarted.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -89,14 +82,13 @@ public final class ClaimGuard implements ApplyStateFilter, JobServerFilter {
 
     /** What this worker's claims looked like since it started. */
     public ClaimCounts counts() {
-        return new ClaimCounts(claims.get(), earlyClaims.get(), lateStarts.get());
+        return new ClaimCounts(claims.get(), earlyClaims.get());
     }
 
     /**
      * @param claims      jobs this worker claimed
      * @param earlyClaims jobs claimed while every worker was busy or already promised to a claimed job
-     * @param lateStarts  claimed jobs that waited more than {@link #LATE_START} for a thread
      */
-    public record ClaimCounts(long claims, long earlyClaims, long lateStarts) {
+    public record ClaimCounts(long claims, long earlyClaims) {
     }
 }

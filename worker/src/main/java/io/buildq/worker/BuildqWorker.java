@@ -20,6 +20,8 @@ import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
 import io.buildq.slots.FactorySlots;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -171,8 +173,8 @@ public final class BuildqWorker implements AutoCloseable {
     private static String serverName() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "localhost";
         }
         String name = host + "/" + ProcessHandle.current().pid();
