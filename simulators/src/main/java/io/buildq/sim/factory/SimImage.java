@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * One image held by the simulator. Two views of it exist, as in the real factory: the live state
  * (sent in callbacks) and the persisted state that GET reads, which factory only wrote at creation
- * and at the terminal outcome.
+ * ({@code add_image}) and at the terminal outcome ({@code save_image}) (real-install-notes Q4, Q5).
  */
 final class SimImage {
 
@@ -18,10 +18,10 @@ final class SimImage {
     /** When the request that created it arrived (wall clock, for latency measured across processes). */
     final Instant receivedAt = Instant.now();
     final ImageType type;
-    final String template;
+    private String template;
     final String target;
     /** The base image of a target image, or the target image of a provider image; null if none. */
-    final String parentId;
+    private String parentId;
     final JsonNode parameters;
     /** Provider images only: what the client sent as {@code provider}. Credentials are never kept. */
     final String provider;
@@ -36,6 +36,10 @@ final class SimImage {
     private String error;
     private String icicle;
     private ObjectNode persisted;
+    private String persistedParentId;
+    private FactoryStatus persistedStatus = FactoryStatus.NEW;
+    /** The builder thread has finished (after its save_image): what {@code Thread.join()} waited for. */
+    private boolean buildEnded;
     private final List<String> reportedStatuses = new ArrayList<>();
 
     private String identifierOnProvider;
@@ -63,6 +67,53 @@ final class SimImage {
     synchronized void pushed(String identifierOnProvider, String providerAccountIdentifier) {
         this.identifierOnProvider = identifierOnProvider;
         this.providerAccountIdentifier = providerAccountIdentifier;
+    }
+
+    synchronized String template() {
+        return template;
+    }
+
+    synchronized void template(String template) {
+        this.template = template;
+    }
+
+    synchronized String parentId() {
+        return parentId;
+    }
+
+    synchronized void parentId(String parentId) {
+        this.parentId = parentId;
+    }
+
+    /** The parent as the stored record names it (what GET and the list routes read). */
+    synchronized String persistedParentId() {
+        return persistedParentId;
+    }
+
+    synchronized FactoryStatus persistedStatus() {
+        return persistedStatus;
+    }
+
+    synchronized boolean buildEnded() {
+        return buildEnded;
+    }
+
+    synchronized void endBuild() {
+        buildEnded = true;
+    }
+
+    /**
+     * A factory restart (Q4): nothing in memory survives, so the live state becomes the stored one.
+     * An image stored at NEW stays NEW forever, percent 0, no error, and never calls back.
+     */
+    synchronized void restartedFromDisk() {
+        if (persistedStatus == FactoryStatus.NEW && !buildEnded) {
+            status = FactoryStatus.NEW;
+            percent = 0;
+            activity = "Initializing image prior to Cloud/OS customization";
+            error = null;
+            buildEnded = true;
+        }
     }
 
     synchronized FactoryStatus status() {
@@ -107,7 +158,7 @@ final class SimImage {
 
     synchronized void deleteFailed(String error) {
         this.error = error;
-        this.activity = "Deletion failed";
+        this.activity = "Failed to delete image."; // Builder._delete_image
         moveTo(FactoryStatus.DELETEFAILED);
     }
 
@@ -118,6 +169,8 @@ final class SimImage {
     /** Factory wrote the image's metadata to storage only at NEW and at a terminal outcome. */
     synchronized void persist(ObjectMapper json) {
         persisted = fields(json);
+        persistedParentId = parentId;
+        persistedStatus = status;
     }
 
     synchronized ObjectNode persistedFields(ObjectMapper json) {

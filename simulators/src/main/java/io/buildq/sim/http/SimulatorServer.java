@@ -3,6 +3,8 @@ package io.buildq.sim.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,13 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A JDK {@link HttpServer} on a chosen address with one catch-all handler: the simulators route by
  * path themselves, as bottle (factory) and libmicrohttpd (iwhd) did, so that unmatched paths get the
- * real services' answers rather than the JDK's.
+ * real services' answers rather than the JDK's. It speaks plain HTTP, or HTTPS when started with an
+ * {@link SSLContext} (an {@link HttpsServer}), as paste did with {@code ssl_pem}.
  */
 public final class SimulatorServer implements AutoCloseable {
 
@@ -50,8 +54,27 @@ public final class SimulatorServer implements AutoCloseable {
      */
     public static SimulatorServer start(String name, InetAddress address, int port, Faults faults, String errorBody,
                                         Handler handler) {
+        return start(name, address, port, null, faults, errorBody, handler);
+    }
+
+    /**
+     * Starts a server that speaks HTTPS with {@code tls} (the server's certificate and key), or plain
+     * HTTP when {@code tls} is null; every request first goes through {@code faults}.
+     *
+     * @param errorBody what an injected 500 carries (factory sent bottle's text, iwhd nothing)
+     */
+    public static SimulatorServer start(String name, InetAddress address, int port, SSLContext tls, Faults faults,
+                                        String errorBody, Handler handler) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+            InetSocketAddress socketAddress = new InetSocketAddress(address, port);
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(socketAddress, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(socketAddress, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
             ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
                 Thread thread = new Thread(runnable, name + "-http");
                 thread.setDaemon(true);
@@ -85,6 +108,11 @@ public final class SimulatorServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** {@code https} when started with an {@link SSLContext}, else {@code http}: what URLs must start with. */
+    public String scheme() {
+        return server instanceof HttpsServer ? "https" : "http";
     }
 
     public String host() {

@@ -35,14 +35,15 @@ class FactorySimulatorTest {
     }
 
     @Test
-    void creatingATargetImageAnswers202AtOnceWithTheFullObjectInNew() throws IOException {
+    void creatingATargetImageAnswers202AtOnceWithTheFullObjectInPending() throws IOException {
         factory = FactorySimulator.builder().stepDuration(Duration.ofSeconds(5)).start();
 
         try (Response response = post("target_images", "{\"target_image\": {\"target\": \"ec2\", \"template\": \"" + TEMPLATE + "\"}}")) {
             assertThat(response.code()).isEqualTo(202);
             JsonNode image = json.readTree(response.body().string()).get("target_image");
             assertThat(image.get("_type").asText()).isEqualTo("TargetImage");
-            assertThat(image.get("status").asText()).isEqualTo("NEW");
+            // The target thread has already set PENDING when the 202 is built (observed; Q6).
+            assertThat(image.get("status").asText()).isEqualTo("PENDING");
             assertThat(image.get("percent_complete").asInt()).isZero();
             assertThat(image.at("/status_detail/activity").asText()).isEqualTo("Initializing image prior to Cloud/OS customization");
             assertThat(image.at("/status_detail/error").isNull()).isTrue();
@@ -136,12 +137,13 @@ class FactorySimulatorTest {
     }
 
     @Test
-    void withOAuthOnAnUnsignedRequestIsRefusedWithWwwAuthenticateButTheRootStaysOpen() throws IOException {
+    void withOAuthOnAnUnsignedRequestIsA500WithWwwAuthenticateButTheRootStaysOpen() throws IOException {
         factory = FactorySimulator.builder().oauthClient("mock-key", "mock-secret").start();
         try (Response refused = get("target_images", null)) {
-            assertThat(refused.code()).isEqualTo(401);
+            // Q1: OAuthTools' HTTPResponse(401) is caught by its own "except Exception" and wrapped.
+            assertThat(refused.code()).isEqualTo(500);
             assertThat(refused.header("WWW-Authenticate")).isEqualTo("OAuth");
-            assertThat(refused.body().string()).isEqualTo("Unauthorized: missing authorization");
+            assertThat(refused.body().string()).isEqualTo("OAuth validation failed: HTTP Response 401");
         }
         try (Response root = http.newCall(new Request.Builder().url(factory.baseUrl()).build()).execute()) {
             assertThat(root.code()).isEqualTo(200);
@@ -204,12 +206,15 @@ class FactorySimulatorTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.received.stream()
                     .anyMatch(r -> r.body().startsWith("{\"target_image\"") && r.body().contains("\"COMPLETE\"")));
-            // Five were due (base BUILDING, target PENDING, base COMPLETE, target BUILDING and COMPLETE);
-            // the first two were lost.
+            // Five were due (target PENDING, base BUILDING, base COMPLETE, target BUILDING and COMPLETE);
+            // the first two were lost. Base and target callbacks leave from separate workers, so only
+            // the order within one image is fixed (observed).
             assertThat(factory.reportedStatuses(id)).containsExactly("NEW", "PENDING", "BUILDING", "COMPLETE");
             assertThat(hook.received).hasSize(3);
-            assertThat(hook.received.get(0).body()).startsWith("{\"base_image\"").contains("\"COMPLETE\"");
-            assertThat(hook.received.get(1).body()).startsWith("{\"target_image\"").contains("\"BUILDING\"");
+            assertThat(hook.received).filteredOn(r -> r.body().startsWith("{\"base_image\""))
+                    .singleElement().satisfies(r -> assertThat(r.body()).contains("\"COMPLETE\""));
+            assertThat(hook.received).filteredOn(r -> r.body().startsWith("{\"target_image\""))
+                    .extracting(r -> readStatus(r.body())).containsExactly("BUILDING", "COMPLETE");
             assertThat(factory.faults().settings().loseCallbacks()).isZero();
         }
     }
@@ -242,7 +247,8 @@ class FactorySimulatorTest {
                 .delete(RequestBody.create("{\"provider_image\": {\"target\": \"ec2\"}}", MediaType.get("application/json")))
                 .build()).execute()) {
             assertThat(response.code()).isEqualTo(400);
-            assertThat(response.body().string()).isEqualTo("Missing required values: provider, credentials");
+            // RESTv2 delete_image_with_id formats a Python set: CPython 2.7's order, not the request's.
+            assertThat(response.body().string()).isEqualTo("Missing required values: set(['credentials', 'provider'])");
         }
     }
 
