@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.http.Faults;
 import io.buildq.sim.http.FormFields;
-import io.buildq.sim.http.OAuthVerifier;
-import java.util.HashMap;
 import io.buildq.sim.http.SimulatorServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +11,7 @@ import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,24 +21,28 @@ import java.util.Set;
  * iwhd 0.96 over real HTTP, for tests and the demo: buckets, object bodies, string attributes and
  * {@code _query}, with the status codes, XML shapes and quirks of {@code shared/reference/iwhd-api.md}
  * section 5 (404 for an empty query result, 500 for a duplicate bucket, no Content-Type, empty error
- * bodies). Replication, providers and OAuth are not simulated.
+ * bodies). Two-legged OAuth, as Aeolus ran iwhd, can be required ({@link Builder#oauthClient}).
+ * Replication and providers are not simulated.
  */
 public final class IwhdSimulator implements AutoCloseable {
 
+    /** Keys a body PUT refuses (rest.c validate_url; {@code _query} routes to the query instead). */
     private static final Set<String> RESERVED_KEYS = Set.of("_default", "_new", "_policy");
+    /** Bucket names create_bucket refuses with 400 (rest.c reserved_name and reserved_bucket_name). */
+    private static final Set<String> RESERVED_BUCKETS = Set.of("_default", "_new", "_policy", "_query", "_providers");
     private static final Set<String> RESERVED_ATTRIBUTES =
             Set.of("_attrs", "_bucket", "_date", "_etag", "_key", "_loc", "_size");
 
     private final IwhdStore store = new IwhdStore();
     private final Faults faults = new Faults();
-    private final OAuthVerifier oauth;
+    private final IwhdOAuthVerifier oauth;
     private final boolean strictQueries;
     private final SimulatorServer server;
 
     private IwhdSimulator(Builder builder) {
         this.strictQueries = builder.strictQueries;
         this.faults.set(builder.faults);
-        this.oauth = builder.oauthClients.isEmpty() ? null : new OAuthVerifier(builder.oauthClients);
+        this.oauth = builder.oauthClients.isEmpty() ? null : new IwhdOAuthVerifier(builder.oauthClients);
         this.server = SimulatorServer.start("iwhd-sim", builder.address, builder.port, faults, "", this::handle);
     }
 
@@ -80,9 +82,10 @@ public final class IwhdSimulator implements AutoCloseable {
     // ---------------------------------------------------------------- HTTP
 
     private void handle(HttpExchange exchange) throws IOException {
-        if (oauth != null && oauth.refusal(exchange) != null) {
-            // Aeolus's iwhd (-o -u users.js) refused unsigned or badly signed requests; the exact
-            // status was not found in its sources, 401 is the likely one (iwhd-api.md section 1).
+        if (oauth != null && !oauth.accepts(exchange)) {
+            // ASSUMPTION: Aeolus's iwhd (-o -u users.js) refused unsigned or badly signed requests,
+            // but iwhd 1.x's source could not be found (real-install-notes.md Q2), so neither its
+            // status nor its body is known: 401 with an empty body, like iwhd's other errors.
             empty(exchange, 401);
             return;
         }
@@ -106,6 +109,10 @@ public final class IwhdSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * rest.c proxy_api_root: the two fake buckets, then the buckets that have a {@code _default}
+     * document ({@link IwhdStore#listedBuckets}).
+     */
     private void root(HttpExchange exchange, String method) throws IOException {
         if (!method.equals("GET")) {
             empty(exchange, method.equals("POST") ? 400 : 404);
@@ -117,7 +124,7 @@ public final class IwhdSimulator implements AutoCloseable {
             List<String> links = new ArrayList<>();
             links.add("\t\t{\"rel\": \"bucket_factory\", \"link\": \"" + host + "/_new\"}");
             links.add("\t\t{\"rel\": \"provider_list\", \"link\": \"" + host + "/_providers\"}");
-            for (String bucket : store.buckets()) {
+            for (String bucket : store.listedBuckets()) {
                 links.add("\t\t{\"rel\": \"bucket\", \"link\": \"" + host + "/" + bucket + "\"}");
             }
             json.append(String.join(",\n", links)).append("\n\t]\n}\n");
@@ -127,7 +134,7 @@ public final class IwhdSimulator implements AutoCloseable {
         StringBuilder xml = new StringBuilder("<api service=\"image_warehouse\" version=\"0.96\">\n");
         xml.append("\t<link rel=\"bucket_factory\" href=\"").append(host).append("/_new\"/>\n");
         xml.append("\t<link rel=\"provider_list\" href=\"").append(host).append("/_providers\"/>\n");
-        for (String bucket : store.buckets()) {
+        for (String bucket : store.listedBuckets()) {
             xml.append("\t<link rel=\"bucket\" href=\"").append(host).append('/').append(bucket).append("\"/>\n");
         }
         text(exchange, 200, xml.append("</api>\n").toString());
@@ -136,12 +143,10 @@ public final class IwhdSimulator implements AutoCloseable {
     private void bucket(HttpExchange exchange, String method, String bucket) throws IOException {
         switch (method) {
             case "PUT" -> {
-                if (bucket.equals("_new")) {
-                    empty(exchange, 400);
-                } else if (bucket.equals("_providers")) {
-                    empty(exchange, 404);
+                if (bucket.equals("_providers")) {
+                    empty(exchange, 404); // rest.c parse_url makes it URL_PROVLIST, which has no PUT rule
                 } else {
-                    empty(exchange, store.createBucket(bucket) ? 201 : 500);
+                    createBucket(exchange, bucket);
                 }
             }
             case "GET" -> {
@@ -153,17 +158,13 @@ public final class IwhdSimulator implements AutoCloseable {
                 }
             }
             case "POST" -> {
+                // rest.c proxy_bucket_post: a _key field wins, even on /_new.
                 Map<String, String> form = form(exchange);
-                if (bucket.equals("_new")) {
-                    String name = form.get("name");
-                    if (name == null || name.equals("_new") || name.equals("_providers")) {
-                        empty(exchange, 400);
-                    } else {
-                        empty(exchange, store.createBucket(name) ? 201 : 500);
-                    }
+                String key = form.remove("_key");
+                if (key == null && bucket.equals("_new") && form.containsKey("name")) {
+                    createBucket(exchange, form.get("name"));
                     return;
                 }
-                String key = form.remove("_key");
                 if (key == null || form.keySet().stream().anyMatch(RESERVED_ATTRIBUTES::contains)) {
                     empty(exchange, 400);
                     return;
@@ -172,6 +173,15 @@ public final class IwhdSimulator implements AutoCloseable {
                 empty(exchange, 200);
             }
             default -> empty(exchange, 404);
+        }
+    }
+
+    /** rest.c create_bucket. */
+    private void createBucket(HttpExchange exchange, String name) throws IOException {
+        if (RESERVED_BUCKETS.contains(name)) {
+            empty(exchange, 400);
+        } else {
+            empty(exchange, store.createBucket(name) ? 201 : 500);
         }
     }
 
@@ -356,7 +366,12 @@ public final class IwhdSimulator implements AutoCloseable {
         private Builder() {
         }
 
-        /** Requires two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o}); call once per consumer key. */
+        /**
+         * Requires two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o -u users.js}), off by default
+         * as in iwhd 0.96: every request must carry an HMAC-SHA1 {@code Authorization: OAuth}
+         * header by a configured consumer, signed over method, URL and oauth params but never the
+         * body; else 401 with an empty body. Call once per consumer key.
+         */
         public Builder oauthClient(String consumerKey, String consumerSecret) {
             this.oauthClients.put(consumerKey, consumerSecret);
             return this;

@@ -58,6 +58,59 @@ class IwhdListingShapesTest {
     }
 
     @Test
+    void theRootListsOnlyBucketsThatHaveADefaultDocument() throws IOException {
+        // rest.c proxy_api_root lists the _bucket of every document keyed _default; create_bucket
+        // writes that document, an attribute write into an uncreated bucket does not.
+        try (Response orphan = call("POST", "/orphans", "_key=k&a=1", null)) {
+            assertThat(orphan.code()).isEqualTo(200);
+        }
+        assertThat(body("GET", "/orphans", null, null)).contains("<key>k</key>");
+        assertThat(body("GET", "/", null, null)).doesNotContain("/orphans\"");
+        try (Response noBackendBucket = call("PUT", "/orphans/k", "x", null)) {
+            assertThat(noBackendBucket.code()).isEqualTo(500);
+        }
+
+        // A _default attribute is enough (meta_set_value checks no key), and the order is the
+        // order in which the _default documents appeared.
+        try (Response policy = call("PUT", "/policies/_default/_policy", "0", null)) {
+            assertThat(policy.code()).isEqualTo(201);
+        }
+        try (Response created = call("PUT", "/orphans", "", null)) {
+            assertThat(created.code()).isEqualTo(201);
+        }
+        assertThat(body("GET", "/", null, null)).isEqualTo("""
+                <api service="image_warehouse" version="0.96">
+                \t<link rel="bucket_factory" href="http://%1$s/_new"/>
+                \t<link rel="provider_list" href="http://%1$s/_providers"/>
+                \t<link rel="bucket" href="http://%1$s/images"/>
+                \t<link rel="bucket" href="http://%1$s/builds"/>
+                \t<link rel="bucket" href="http://%1$s/policies"/>
+                \t<link rel="bucket" href="http://%1$s/orphans"/>
+                </api>
+                """.formatted(host));
+    }
+
+    @Test
+    void reservedNamesCannotBecomeBuckets() throws IOException {
+        for (String name : java.util.List.of("_default", "_new", "_policy", "_query")) {
+            try (Response put = call("PUT", "/" + name, "", null)) {
+                assertThat(put.code()).as("PUT /%s", name).isEqualTo(400);
+            }
+            try (Response post = call("POST", "/_new", "name=" + name, null)) {
+                assertThat(post.code()).as("POST /_new name=%s", name).isEqualTo(400);
+            }
+        }
+        try (Response post = call("POST", "/_new", "name=_providers", null)) {
+            assertThat(post.code()).isEqualTo(400);
+        }
+        try (Response created = call("POST", "/_new", "name=icicles", null)) {
+            assertThat(created.code()).isEqualTo(201);
+        }
+        assertThat(body("GET", "/", null, null)).contains("/icicles\"").doesNotContain("/_default\"")
+                .doesNotContain("/_policy\"").doesNotContain("/_query\"");
+    }
+
+    @Test
     void aBucketListingAndAQueryResultShareOneShape() throws IOException {
         assertThat(body("GET", "/builds", null, null)).isEqualTo("<objects>\n</objects>\n");
         body("PUT", "/builds/0b6a", "", null);
