@@ -28,32 +28,49 @@ import org.xml.sax.helpers.DefaultHandler;
  *                       {@value #MAX_TEMPLATE_CHARS} characters
  * @param targets        the targets to build for, each once, at most {@value #MAX_TARGETS}
  * @param idempotencyKey optional: the same key with the same request returns the same build
+ * @param poolFamily     optional: the Conductor pool family (environment) the image belongs to, at most
+ *                       {@value #MAX_POOL_FAMILY_CHARS} characters. Conductor lists and authorises images by
+ *                       the iwhd image's {@code environment}, so an image buildq creates without one is
+ *                       invisible in Conductor unless Conductor created the image ({@link #imageId})
  */
-public record BuildRequest(String image, UUID imageId, String template, List<String> targets, String idempotencyKey) {
+public record BuildRequest(String image, UUID imageId, String template, List<String> targets, String idempotencyKey,
+                           String poolFamily) {
 
     public static final int MAX_IMAGE_CHARS = 255;
     public static final int MAX_TEMPLATE_CHARS = 256 * 1024;
     public static final int MAX_TARGETS = 16;
     public static final int MAX_IDEMPOTENCY_KEY_CHARS = 255;
+    public static final int MAX_POOL_FAMILY_CHARS = 255;
 
     public BuildRequest {
         image = checkImage(image);
         checkTemplate(template);
         targets = checkTargets(targets);
         checkIdempotencyKey(idempotencyKey);
+        poolFamily = checkPoolFamily(poolFamily);
+    }
+
+    /** A request without a pool family. */
+    public BuildRequest(String image, UUID imageId, String template, List<String> targets, String idempotencyKey) {
+        this(image, imageId, template, targets, idempotencyKey, null);
     }
 
     /** A request for a new image, without an idempotency key. */
     public static BuildRequest of(String image, String template, List<String> targets) {
-        return new BuildRequest(image, null, template, targets, null);
+        return new BuildRequest(image, null, template, targets, null, null);
     }
 
     public BuildRequest withIdempotencyKey(String key) {
-        return new BuildRequest(image, imageId, template, targets, key);
+        return new BuildRequest(image, imageId, template, targets, key, poolFamily);
     }
 
     public BuildRequest withImageId(UUID id) {
-        return new BuildRequest(image, id, template, targets, idempotencyKey);
+        return new BuildRequest(image, id, template, targets, idempotencyKey, poolFamily);
+    }
+
+    /** The same request naming Conductor's pool family; null for none. */
+    public BuildRequest withPoolFamily(String family) {
+        return new BuildRequest(image, imageId, template, targets, idempotencyKey, family);
     }
 
     /**
@@ -70,7 +87,13 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             List<String> sortedTargets = new ArrayList<>(targets);
             sortedTargets.sort(null);
-            for (String part : List.of(image, String.valueOf(imageId), template, String.join(",", sortedTargets), extra)) {
+            List<String> parts = new ArrayList<>(List.of(image, String.valueOf(imageId), template,
+                    String.join(",", sortedTargets), extra));
+            if (poolFamily != null) {
+                // Only when named, so that requests stored before pool families keep their fingerprints.
+                parts.add("poolFamily\u0002" + poolFamily);
+            }
+            for (String part : parts) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
@@ -152,6 +175,28 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
         if (key.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidIdempotencyKeyException("the idempotency key must not hold control characters");
         }
+    }
+
+    private static String checkPoolFamily(String family) {
+        if (family == null) {
+            return null;
+        }
+        if (family.isBlank()) {
+            throw new InvalidPoolFamilyException("the pool family must not be blank; pass null for none");
+        }
+        String trimmed = family.strip();
+        if (trimmed.length() > MAX_POOL_FAMILY_CHARS) {
+            throw new InvalidPoolFamilyException("the pool family has " + trimmed.length() + " characters; at most "
+                    + MAX_POOL_FAMILY_CHARS + " are allowed");
+        }
+        if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidPoolFamilyException("the pool family must not hold control characters");
+        }
+        if (trimmed.indexOf('"') >= 0) {
+            // Conductor lists a pool family's images with ($environment == "<family>"): a quote breaks its query.
+            throw new InvalidPoolFamilyException("the pool family must not hold double quotes");
+        }
+        return trimmed;
     }
 
     /** No DTDs and no external entities: a template is data from users, not a reason to read files. */

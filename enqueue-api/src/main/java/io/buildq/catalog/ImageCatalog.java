@@ -1,5 +1,6 @@
 package io.buildq.catalog;
 
+import io.buildq.build.TargetNames;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.iwhd.IwhdQuery;
 import io.buildq.job.JobKind;
@@ -11,13 +12,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Answers the catalog question with the semantics of Conductor's {@code ProviderAccount#image_status}
- * (iwhd-api.md section 4): iwhd for the facts, buildq's rows for the work in flight, which factory
- * used to report.
+ * (iwhd-api.md section 4, as corrected by real-install-notes Q10 to Q12): iwhd for the facts,
+ * buildq's rows for the work in flight, which factory used to report. It reads objects others wrote
+ * too (factory v1, imports), so every value iwhd answers is checked again in Java as an exact string:
+ * iwhd compares two all-digit strings as numbers (Q12), and may leave attributes out (Q10).
  */
 public final class ImageCatalog {
 
@@ -25,10 +29,18 @@ public final class ImageCatalog {
 
     private final JobStore store;
     private final IwhdClient iwhd;
+    private final TargetNames targetNames;
 
+    /** A catalog that matches targets by their driver names ({@link TargetNames#literal()}). */
     public ImageCatalog(JobStore store, IwhdClient iwhd) {
+        this(store, iwhd, TargetNames.literal());
+    }
+
+    /** @param targetNames which target image {@code target} serves an account's target (Q11) */
+    public ImageCatalog(JobStore store, IwhdClient iwhd, TargetNames targetNames) {
         this.store = store;
         this.iwhd = iwhd;
+        this.targetNames = Objects.requireNonNull(targetNames, "targetNames");
     }
 
     public Catalog catalog(UUID imageId, List<ProviderAccount> accounts) {
@@ -40,6 +52,10 @@ public final class ImageCatalog {
         Map<String, String> targetImages = new HashMap<>();
         latest.ifPresent(build -> {
             for (String key : iwhd.query("target_images", IwhdQuery.where("build", build))) {
+                // A build id written by others may be all digits, which iwhd compares as a number (Q12).
+                if (iwhd.getAttribute("target_images", key, "build").filter(build::equals).isEmpty()) {
+                    continue;
+                }
                 iwhd.getAttribute("target_images", key, "target").ifPresent(target -> targetImages.putIfAbsent(target, key));
             }
         });
@@ -62,7 +78,7 @@ public final class ImageCatalog {
             return entry(account, CatalogState.NOT_BUILT, null, null, null, null);
         }
         String build = latest.get();
-        Optional<String> targetImage = Optional.ofNullable(targetImages.get(account.target()));
+        Optional<String> targetImage = Optional.ofNullable(targetImages.get(targetNames.targetImageTarget(account.target())));
         if (targetImage.isEmpty()) {
             return entry(account, CatalogState.NOT_BUILT, build, null, null, null);
         }
@@ -72,22 +88,52 @@ public final class ImageCatalog {
         if (pushing) {
             return entry(account, CatalogState.PUSHING, build, targetImage.get(), null, null);
         }
-        IwhdQuery query = IwhdQuery.where("target_image", targetImage.get()).and("provider", account.providerName());
-        if (!identifier.isEmpty()) {
-            query = query.and("provider_account_identifier", identifier);
-        }
-        List<String> providerImages = iwhd.query("provider_images", query);
-        if (providerImages.isEmpty()) {
+        Optional<String> providerImage = providerImage(targetImage.get(), account);
+        if (providerImage.isEmpty()) {
             return entry(account, CatalogState.NOT_PUSHED, build, targetImage.get(), null, null);
         }
-        String providerImage = providerImages.get(0);
-        return entry(account, CatalogState.PUSHED, build, targetImage.get(), providerImage,
-                iwhd.getAttribute("provider_images", providerImage, "target_identifier").orElse(null));
+        return entry(account, CatalogState.PUSHED, build, targetImage.get(), providerImage.get(),
+                iwhd.getAttribute("provider_images", providerImage.get(), "target_identifier").orElse(null));
+    }
+
+    /**
+     * The target image's provider image on the account. Conductor's query also named
+     * {@code provider_account_identifier}, but an access key or user name may be all digits, which
+     * iwhd compares as an octal-aware 32-bit number ({@code "007" == "7"}, Q12): so iwhd is asked
+     * only for the target image and provider, and every answer is compared here as exact strings.
+     */
+    private Optional<String> providerImage(String targetImage, ProviderAccount account) {
+        IwhdQuery query = IwhdQuery.where("target_image", targetImage).and("provider", account.providerName());
+        for (String key : iwhd.query("provider_images", query)) {
+            boolean same = iwhd.getAttribute("provider_images", key, "target_image").filter(targetImage::equals).isPresent()
+                    && iwhd.getAttribute("provider_images", key, "provider").filter(account.providerName()::equals).isPresent()
+                    && sameAccount(account.accountIdentifier(),
+                            iwhd.getAttribute("provider_images", key, "provider_account_identifier"));
+            if (same) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a provider image's {@code provider_account_identifier} names the account. The attribute
+     * is missing from what factory wrote before 1edd485, from condorcloud's and from imports, and is
+     * the text {@code "None"} when factory had none (Q10): such an image names no account, as
+     * Conductor's exact query found it for none. An account whose login buildq cannot tell (empty
+     * identifier) takes any provider image on its provider.
+     */
+    private static boolean sameAccount(String accountIdentifier, Optional<String> written) {
+        if (accountIdentifier.isEmpty()) {
+            return true;
+        }
+        return written.filter(value -> !value.equals(NONE)).filter(accountIdentifier::equals).isPresent();
     }
 
     /**
      * The newer, by the build's timestamp, of the image's {@code latest_build} and
-     * {@code latest_unpushed}; a value that is not a key in {@code builds} (such as None) is ignored.
+     * {@code latest_unpushed}; a value that is not a key in {@code builds} (such as the text
+     * {@code "None"} factory writes after a push, Q10) is ignored.
      */
     private Optional<String> latestBuild(String imageId) {
         Optional<String> best = Optional.empty();

@@ -21,6 +21,10 @@ public class BuildRequestRow {
     @Column(name = "image_name", nullable = false)
     private String imageName;
 
+    /** Conductor's pool family, written as the iwhd image's {@code environment}; null if the request named none. */
+    @Column(name = "pool_family")
+    private String poolFamily;
+
     @Column(name = "template", nullable = false, length = 262144)
     private String template;
 
@@ -37,11 +41,12 @@ public class BuildRequestRow {
         // for Hibernate
     }
 
-    public BuildRequestRow(UUID id, UUID imageId, String imageName, String template, String idempotencyKey,
-                           String fingerprint, Instant createdAt) {
+    public BuildRequestRow(UUID id, UUID imageId, String imageName, String poolFamily, String template,
+                           String idempotencyKey, String fingerprint, Instant createdAt) {
         this.id = id;
         this.imageId = imageId;
         this.imageName = imageName;
+        this.poolFamily = poolFamily;
         this.template = template;
         this.idempotencyKey = idempotencyKey;
         this.fingerprint = fingerprint;
@@ -58,6 +63,11 @@ public class BuildRequestRow {
 
     public String imageName() {
         return imageName;
+    }
+
+    /** The pool family the request named, or null. */
+    public String poolFamily() {
+        return poolFamily;
     }
 
     public String template() {

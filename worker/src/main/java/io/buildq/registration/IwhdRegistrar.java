@@ -1,21 +1,31 @@
 package io.buildq.registration;
 
+import io.buildq.build.TargetNames;
 import io.buildq.factory.FactoryImage;
 import io.buildq.iwhd.IwhdClient;
+import io.buildq.iwhd.IwhdQuery;
 import io.buildq.job.BuildRequestRow;
+import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
+import io.buildq.job.JobStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes a finished build into iwhd the way Image Factory did (iwhd-api.md section 4), so that
- * Conductor's catalog reads it as before: the template and image if missing, the build, one
- * target_image per target, and, when every target is done, the image's {@code latest_unpushed}.
- * Every key is derived from ids buildq already holds, so running this twice writes the same objects.
+ * Writes a finished build into iwhd the way Image Factory v1 did (iwhd-api.md section 4, as
+ * corrected by real-install-notes Q10), so that Conductor reads it as before: the template and image
+ * if missing (the image with Conductor's pool family as {@code environment}), the build, one
+ * target_image per target, the image's {@code latest_unpushed} once every target completed, and its
+ * {@code latest_build} once every push completed. Every key is derived from ids buildq already
+ * holds, so running this twice writes the same objects.
  */
 public final class IwhdRegistrar {
 
@@ -28,9 +38,17 @@ public final class IwhdRegistrar {
     private static final String NONE = "None";
 
     private final IwhdClient iwhd;
+    private final TargetNames targetNames;
 
+    /** A registrar that writes each target under its driver name ({@link TargetNames#literal()}). */
     public IwhdRegistrar(IwhdClient iwhd) {
+        this(iwhd, TargetNames.literal());
+    }
+
+    /** @param targetNames the {@code target} to write on target images; the catalog must use the same (Q11) */
+    public IwhdRegistrar(IwhdClient iwhd, TargetNames targetNames) {
         this.iwhd = iwhd;
+        this.targetNames = Objects.requireNonNull(targetNames, "targetNames");
     }
 
     /** Registers one completed target image (and the build, image and template it belongs to). */
@@ -44,11 +62,21 @@ public final class IwhdRegistrar {
             iwhd.setAttributes(TEMPLATES, templateId, attributes("uuid", templateId, "object_type", "template"));
         }
         String imageId = request.imageId().toString();
+        String poolFamily = request.poolFamily();
         if (iwhd.getAttribute(IMAGES, imageId, "object_type").isEmpty()) {
             iwhd.putObject(IMAGES, imageId, ("<image><name>" + xmlText(request.imageName()) + "</name></image>")
                     .getBytes(StandardCharsets.UTF_8));
-            iwhd.setAttributes(IMAGES, imageId,
-                    attributes("uuid", imageId, "object_type", "image", "template", templateId));
+            Map<String, String> imageAttributes = attributes("uuid", imageId, "object_type", "image", "template", templateId);
+            if (poolFamily != null) {
+                // Conductor lists and authorises images by their environment (its pool family); factory never
+                // set it because Conductor created the image first. An image buildq creates needs it to be seen.
+                imageAttributes.put("environment", poolFamily);
+            }
+            iwhd.setAttributes(IMAGES, imageId, imageAttributes);
+        } else if (poolFamily != null && iwhd.getAttribute(IMAGES, imageId, "environment").isEmpty()) {
+            // An image another writer created without one; one that has an environment keeps it: moving an
+            // image to another pool family is Conductor's decision.
+            iwhd.putAttribute(IMAGES, imageId, "environment", poolFamily);
         }
         String buildId = request.id().toString();
         if (iwhd.getAttribute(BUILDS, buildId, "object_type").isEmpty()) {
@@ -67,27 +95,44 @@ public final class IwhdRegistrar {
         String targetImageId = job.factoryImageId();
         iwhd.putObject(TARGET_IMAGES, targetImageId, new byte[0]);
         iwhd.setAttributes(TARGET_IMAGES, targetImageId, attributes("uuid", targetImageId,
-                "object_type", "target_image", "build", buildId, "target", job.target(), "template", templateId,
+                "object_type", "target_image", "build", buildId, "target", targetNames.targetImageTarget(job.target()),
+                "template", templateId,
                 "icicle", icicle, "target_parameters", NONE));
     }
 
     /**
-     * Every target build has ended and at least one is registered: link the build to the image's
-     * previous build and make it the image's {@code latest_unpushed}, as factory did when all targets
-     * finished. A target that failed has no target image, so the catalog reads it as not built.
+     * A target build of the request completed and every target build of it has ended (JobStore's
+     * {@code whenKindEnded}, inside the ending transaction). If every target completed, link the
+     * build to the image's previous build and make it the image's {@code latest_unpushed}, as factory
+     * v1's BuildWatcher did; one target that failed or was cancelled means neither is ever written
+     * for this build (Q10). If the request's pushes all completed before its last target did, the
+     * build also becomes the image's {@code latest_build}, as {@link #finishPushes} would have made it.
+     *
+     * @param jobsOfRequest the request's rows ({@code JobStore.jobsOfRequest}) read just before the
+     *                      ending transaction: a job that ended meanwhile is judged by what it
+     *                      registered in iwhd, which it does before it ends
      */
-    public void finishBuild(BuildRequestRow request) {
-        String imageId = request.imageId().toString();
-        String buildId = request.id().toString();
-        Optional<String> unpushed = existingBuild(iwhd.getAttribute(IMAGES, imageId, "latest_unpushed"));
-        if (unpushed.isPresent() && unpushed.get().equals(buildId)) {
+    public void finishBuild(BuildRequestRow request, List<JobRow> jobsOfRequest) {
+        if (!everyTargetRegistered(request, jobsOfRequest)) {
             return;
         }
-        Optional<String> previous = unpushed.or(() -> existingBuild(iwhd.getAttribute(IMAGES, imageId, "latest_build")));
-        if (previous.isPresent() && !previous.get().equals(buildId)) {
-            iwhd.putAttribute(BUILDS, buildId, "parent", previous.get());
+        String imageId = request.imageId().toString();
+        String buildId = request.id().toString();
+        Optional<String> unpushed = iwhd.getAttribute(IMAGES, imageId, "latest_unpushed");
+        Optional<String> latest = iwhd.getAttribute(IMAGES, imageId, "latest_build");
+        boolean recorded = unpushed.filter(buildId::equals).isPresent() || latest.filter(buildId::equals).isPresent();
+        if (!recorded) {
+            // BuildWatcher took latest_unpushed literally when present, the text "None" included (after a
+            // push), else latest_build (Q10, correction (h)). A parent set by an earlier run stays.
+            Optional<String> parent = unpushed.or(() -> latest);
+            if (parent.isPresent() && iwhd.getAttribute(BUILDS, buildId, "parent").isEmpty()) {
+                iwhd.putAttribute(BUILDS, buildId, "parent", parent.get());
+            }
+            iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", buildId);
         }
-        iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", buildId);
+        if (everyPushRegistered(jobsOfRequest)) {
+            markPushed(request);
+        }
     }
 
     /**
@@ -105,11 +150,93 @@ public final class IwhdRegistrar {
                 "provider_account_identifier", orNone(image.providerAccountIdentifier()), "icicle", icicle));
     }
 
-    /** Every push of the build has ended, at least one pushed: the build becomes the image's latest, as factory did. */
-    public void finishPushes(BuildRequestRow request) {
+    /**
+     * A push of the request completed and every push of it has ended (JobStore's
+     * {@code whenKindEnded}). If every push completed, and every target of the build did, the build
+     * becomes the image's {@code latest_build} and {@code latest_unpushed} becomes {@code "None"}, as
+     * factory v1's PushWatcher did; one push that failed or was cancelled means neither is written
+     * (Q10). If a target is still building, {@link #finishBuild} does it when the last one completes.
+     *
+     * @param jobsOfRequest as for {@link #finishBuild}
+     */
+    public void finishPushes(BuildRequestRow request, List<JobRow> jobsOfRequest) {
+        if (everyPushRegistered(jobsOfRequest) && everyTargetRegistered(request, jobsOfRequest)) {
+            markPushed(request);
+        }
+    }
+
+    private void markPushed(BuildRequestRow request) {
         String imageId = request.imageId().toString();
         iwhd.putAttribute(IMAGES, imageId, "latest_build", request.id().toString());
         iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", NONE);
+    }
+
+    /**
+     * Whether every target build of the request completed: none ended otherwise, and each has its
+     * target image in iwhd. Target images are found by the build's id (a uuid, never all digits,
+     * so iwhd compares it as text, Q12) and checked again here.
+     */
+    private boolean everyTargetRegistered(BuildRequestRow request, List<JobRow> jobsOfRequest) {
+        List<JobRow> targets = jobsOfRequest.stream().filter(row -> row.kind() == JobKind.BUILD).toList();
+        if (targets.isEmpty() || targets.stream().anyMatch(IwhdRegistrar::endedUncompleted)) {
+            return false;
+        }
+        String buildId = request.id().toString();
+        Set<String> registered = new HashSet<>();
+        for (String key : iwhd.query(TARGET_IMAGES, IwhdQuery.where("build", buildId))) {
+            if (iwhd.getAttribute(TARGET_IMAGES, key, "build").filter(buildId::equals).isPresent()) {
+                iwhd.getAttribute(TARGET_IMAGES, key, "target").ifPresent(registered::add);
+            }
+        }
+        return targets.stream().allMatch(row -> registered.contains(targetNames.targetImageTarget(row.target())));
+    }
+
+    /** Whether the request has pushes and every one completed: none ended otherwise, and each has its provider image. */
+    private boolean everyPushRegistered(List<JobRow> jobsOfRequest) {
+        List<JobRow> pushes = jobsOfRequest.stream().filter(row -> row.kind() == JobKind.PUSH).toList();
+        if (pushes.isEmpty()) {
+            return false;
+        }
+        for (JobRow push : pushes) {
+            if (endedUncompleted(push)) {
+                return false;
+            }
+            if (push.status() != JobStatus.COMPLETE && !providerImageRegistered(push, jobsOfRequest)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A push that had not ended when its rows were read: registered if its provider image is in iwhd,
+     * under its factory id, or, if it had not started then, as a provider image of its build's target
+     * image on its provider and account (exact strings, Q12).
+     */
+    private boolean providerImageRegistered(JobRow push, List<JobRow> jobsOfRequest) {
+        if (push.factoryImageId() != null) {
+            return iwhd.getAttribute(PROVIDER_IMAGES, push.factoryImageId(), "object_type").isPresent();
+        }
+        Optional<String> targetImage = jobsOfRequest.stream().filter(row -> row.id().equals(push.parentJobId()))
+                .map(JobRow::factoryImageId).filter(Objects::nonNull).findFirst();
+        if (targetImage.isEmpty()) {
+            return false;
+        }
+        for (String key : iwhd.query(PROVIDER_IMAGES,
+                IwhdQuery.where("target_image", targetImage.get()).and("provider", push.providerName()))) {
+            boolean same = iwhd.getAttribute(PROVIDER_IMAGES, key, "target_image").filter(targetImage.get()::equals).isPresent()
+                    && iwhd.getAttribute(PROVIDER_IMAGES, key, "provider").filter(push.providerName()::equals).isPresent()
+                    && iwhd.getAttribute(PROVIDER_IMAGES, key, "provider_account_identifier")
+                            .filter(push.accountIdentifier()::equals).isPresent();
+            if (same) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean endedUncompleted(JobRow row) {
+        return row.status() == JobStatus.FAILED || row.status() == JobStatus.CANCELLED;
     }
 
     private static String orNone(String value) {
@@ -118,10 +245,6 @@ public final class IwhdRegistrar {
 
     public static String templateId(BuildRequestRow request) {
         return UUID.nameUUIDFromBytes(("buildq-template:" + request.id()).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private Optional<String> existingBuild(Optional<String> value) {
-        return value.filter(id -> !id.equals(NONE) && iwhd.getAttribute(BUILDS, id, "object_type").isPresent());
     }
 
     /** Unix seconds as a float string, as factory wrote it (e.g. {@code 1320766154.28}). */
