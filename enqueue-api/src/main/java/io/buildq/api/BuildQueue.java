@@ -1,6 +1,7 @@
 package io.buildq.api;
 
 import io.buildq.build.BuildRequest;
+import io.buildq.build.TargetNames;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.catalog.Catalog;
 import io.buildq.catalog.ImageCatalog;
@@ -204,8 +205,8 @@ public final class BuildQueue implements AutoCloseable {
             }
             UUID buildId = UUID.randomUUID();
             UUID imageId = request.imageId() != null ? request.imageId() : UUID.randomUUID();
-            BuildRequestRow row = new BuildRequestRow(buildId, imageId, request.image(), request.template(),
-                    request.idempotencyKey(), fingerprint(request, accounts), store.now());
+            BuildRequestRow row = new BuildRequestRow(buildId, imageId, request.image(), request.poolFamily(),
+                    request.template(), request.idempotencyKey(), fingerprint(request, accounts), store.now());
             List<JobRow> jobs = new ArrayList<>();
             List<JobRow> builds = new ArrayList<>();
             List<CredentialRow> credentials = new ArrayList<>();
@@ -372,6 +373,9 @@ public final class BuildQueue implements AutoCloseable {
         private CredentialCipher cipher;
         private String iwhdUrl;
         private OkHttpClient http;
+        private String iwhdConsumerKey;
+        private String iwhdConsumerSecret;
+        private TargetNames targetNames = TargetNames.literal();
         private EnqueueListener listener = EnqueueListener.NONE;
 
         private Builder(DataSource dataSource) {
@@ -390,9 +394,29 @@ public final class BuildQueue implements AutoCloseable {
             return this;
         }
 
-        /** The HTTP client for iwhd (for OAuth signing, timeouts); a default one otherwise. */
+        /** The HTTP client for iwhd (for timeouts); a default one otherwise. */
         public Builder httpClient(OkHttpClient client) {
             this.http = client;
+            return this;
+        }
+
+        /**
+         * Signs every request to iwhd with two-legged OAuth, as Aeolus configured iwhd
+         * ({@code /etc/iwhd/users.js}): header-only, HMAC-SHA1, consumer only, body never signed
+         * ({@link io.buildq.oauth.OAuth1Signer#forIwhd}). Off unless called.
+         */
+        public Builder iwhdOAuth(String consumerKey, String consumerSecret) {
+            this.iwhdConsumerKey = Objects.requireNonNull(consumerKey, "consumerKey");
+            this.iwhdConsumerSecret = Objects.requireNonNull(consumerSecret, "consumerSecret");
+            return this;
+        }
+
+        /**
+         * How the catalog matches an account's target with the target images in iwhd; the same
+         * mapping the workers register with ({@link TargetNames#literal()} unless set).
+         */
+        public Builder targetNames(TargetNames names) {
+            this.targetNames = Objects.requireNonNull(names, "names");
             return this;
         }
 
@@ -415,8 +439,13 @@ public final class BuildQueue implements AutoCloseable {
                 throw new QueueUnavailableException("Cannot read the queue's schema: " + e.getMessage(), e);
             }
             JobStore store = JobStore.open(dataSource, Clock.systemUTC());
-            ImageCatalog catalog = iwhdUrl == null ? null
-                    : new ImageCatalog(store, new IwhdClient(http != null ? http : new OkHttpClient(), iwhdUrl));
+            OkHttpClient iwhdHttp = http != null ? http : new OkHttpClient();
+            if (iwhdConsumerKey != null) {
+                iwhdHttp = iwhdHttp.newBuilder().addInterceptor(io.buildq.oauth.OAuth1Signer.forIwhd(iwhdConsumerKey,
+                        iwhdConsumerSecret, Clock.systemUTC())).build();
+            }
+            ImageCatalog catalog = iwhdUrl == null ? null : new ImageCatalog(store, new IwhdClient(iwhdHttp, iwhdUrl),
+                    targetNames);
             // JobRunr's storage on a DataSource that can hand it our transaction's connection.
             ConnectionSharingDataSource sharing = new ConnectionSharingDataSource(dataSource);
             return new BuildQueue(store, JobRunrStorage.open(sharing, JobRunrStorage.jsonMapper()), sharing, cipher,

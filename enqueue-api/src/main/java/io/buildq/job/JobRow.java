@@ -75,6 +75,10 @@ public class JobRow {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    /** When factory accepted the current attempt's image: its deadline counts from here. */
+    @Column(name = "factory_started_at")
+    private Instant factoryStartedAt;
+
     /** Pushes: the account's provider name, e.g. ec2-us-east-1; empty for builds. */
     @Column(name = "provider_name", nullable = false)
     private String providerName = "";
@@ -153,8 +157,9 @@ public class JobRow {
     }
 
     /** Factory accepted the build; from now on a worker reattaches to this image instead of building again. */
-    public void attachFactoryImage(String imageId) {
+    public void attachFactoryImage(String imageId, Instant now) {
         this.factoryImageId = Objects.requireNonNull(imageId, "imageId");
+        this.factoryStartedAt = now;
     }
 
     /** What factory last said about the image; the caller decides whether the report is newer. */
@@ -212,6 +217,7 @@ public class JobRow {
         this.percent = 0;
         this.error = null;
         this.factoryImageId = null;
+        this.factoryStartedAt = null;
         this.factoryStatus = null;
         this.identifierOnProvider = null;
         this.activity = clip(activity, MAX_ACTIVITY_CHARS);
@@ -337,6 +343,11 @@ public class JobRow {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /** When factory accepted the current attempt's image; null before that (and for older rows). */
+    public Instant factoryStartedAt() {
+        return factoryStartedAt;
     }
 
     public Instant finishedAt() {

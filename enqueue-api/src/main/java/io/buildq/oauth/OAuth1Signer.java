@@ -26,22 +26,59 @@ import okhttp3.Response;
 import okio.Buffer;
 
 /**
- * Signs requests with two-legged OAuth 1.0 (RFC 5849, HMAC-SHA1, no token), as Image Factory and
- * Aeolus's iwhd expected: an {@code Authorization: OAuth ...} header, with {@code oauth_body_hash}
- * for bodies that are not forms, as the Ruby clients sent. Add it to an OkHttp client as an
- * interceptor; off unless configured.
+ * Signs requests with two-legged OAuth 1.0 (RFC 5849, HMAC-SHA1, consumer only, no token) in an
+ * {@code Authorization: OAuth ...} header, the way the service at the other end checks it: build one
+ * with {@link #forImageFactory} or {@link #forIwhd} and add it to that service's OkHttp client as an
+ * interceptor. Both sign the URL's query parameters and the oauth params; they differ in the body.
  */
 public final class OAuth1Signer implements Interceptor {
+
+    /** What of the body a signature covers. */
+    private enum BodySigning {
+        /** Form fields signed, any other body by {@code oauth_body_hash} (real-install-notes.md Q1). */
+        FORM_FIELDS_AND_BODY_HASH,
+        /** Nothing of the body, not even a hash (real-install-notes.md Q2). */
+        NONE
+    }
 
     private final String consumerKey;
     private final String consumerSecret;
     private final Clock clock;
+    private final BodySigning bodySigning;
     private final SecureRandom random = new SecureRandom();
 
+    /** The same as {@link #forImageFactory}. */
     public OAuth1Signer(String consumerKey, String consumerSecret, Clock clock) {
+        this(consumerKey, consumerSecret, clock, BodySigning.FORM_FIELDS_AND_BODY_HASH);
+    }
+
+    private OAuth1Signer(String consumerKey, String consumerSecret, Clock clock, BodySigning bodySigning) {
         this.consumerKey = Objects.requireNonNull(consumerKey, "consumerKey");
         this.consumerSecret = Objects.requireNonNull(consumerSecret, "consumerSecret");
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.bodySigning = bodySigning;
+    }
+
+    /**
+     * A signer for Image Factory's protected routes (real-install-notes.md Q1, python-oauth2 1.5.211):
+     * form fields (urlencoded bodies) are signed, JSON bodies are not, and a non-form body gets an
+     * {@code oauth_body_hash}, which factory ignores. Factory's protected routes must never carry a
+     * query string: python-oauth2 counts query parameters twice in its base string, so a signature
+     * that counts them once, as this one does, is refused there. This signer cannot drop a query
+     * string; the factory client must not send one.
+     */
+    public static OAuth1Signer forImageFactory(String consumerKey, String consumerSecret, Clock clock) {
+        return new OAuth1Signer(consumerKey, consumerSecret, clock, BodySigning.FORM_FIELDS_AND_BODY_HASH);
+    }
+
+    /**
+     * A signer for iwhd as Aeolus ran it ({@code -o -u users.js}; real-install-notes.md Q2): the
+     * base string is the method, the URL (with its query parameters) and the oauth params only;
+     * the body is never signed, neither as form fields nor as a body hash, as Image Factory's
+     * {@code ImageWarehouse._oauth_headers} did.
+     */
+    public static OAuth1Signer forIwhd(String consumerKey, String consumerSecret, Clock clock) {
+        return new OAuth1Signer(consumerKey, consumerSecret, clock, BodySigning.NONE);
     }
 
     @Override
@@ -66,13 +103,13 @@ public final class OAuth1Signer implements Interceptor {
         for (int i = 0; i < url.querySize(); i++) {
             params.add(new String[] {url.queryParameterName(i), Objects.toString(url.queryParameterValue(i), "")});
         }
-        RequestBody body = request.body();
+        RequestBody body = bodySigning == BodySigning.NONE ? null : request.body();
         if (body instanceof FormBody form) {
             for (int i = 0; i < form.size(); i++) {
                 params.add(new String[] {form.name(i), form.value(i)});
             }
         } else if (body != null && isForm(body.contentType())) {
-            // A raw form-typed body (iwhd's _query) is read as form fields, as the Ruby clients did.
+            // A raw form-typed body is read as form fields, as python-oauth2 on factory's side did.
             Buffer buffer = new Buffer();
             body.writeTo(buffer);
             for (String pair : buffer.readUtf8().split("&")) {

@@ -118,7 +118,7 @@ class IwhdClientTest {
     void withOAuthTheSignedClientGetsThroughAndAnUnsignedOneIsRefused() {
         try (IwhdSimulator signed = IwhdSimulator.builder().oauthClient("conductor", "s3cret").start()) {
             IwhdClient signer = new IwhdClient(new OkHttpClient.Builder()
-                    .addInterceptor(new OAuth1Signer("conductor", "s3cret", Clock.systemUTC())).build(), signed.baseUrl());
+                    .addInterceptor(OAuth1Signer.forIwhd("conductor", "s3cret", Clock.systemUTC())).build(), signed.baseUrl());
             signer.ensureBucket("images");
             signer.setAttributes("images", "i1", Map.of("uuid", "i1"));
             assertThat(signer.query("images", IwhdQuery.where("uuid", "i1"))).containsExactly("i1");

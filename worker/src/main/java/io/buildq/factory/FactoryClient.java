@@ -2,18 +2,16 @@ package io.buildq.factory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
@@ -22,7 +20,7 @@ import okhttp3.Response;
  */
 public final class FactoryClient {
 
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String OAUTH_FAILED = "OAuth validation failed:";
 
     private final OkHttpClient http;
     private final HttpUrl baseUrl;
@@ -41,22 +39,46 @@ public final class FactoryClient {
 
     /**
      * Starts a target image build from a template (factory builds the base image first). Factory
-     * answers 202 at once with the image in NEW; the build runs on.
+     * answers 202 at once; the build runs on.
      *
      * @param callbacks URLs factory PUTs the image to on each status change
      */
     public FactoryImage createTargetImage(String target, String template, List<String> callbacks) {
-        ObjectNode body = json.createObjectNode();
-        ObjectNode image = body.putObject("target_image");
-        image.put("target", target);
-        image.put("template", template);
-        image.putObject("parameters").set("callbacks", json.valueToTree(callbacks));
+        return createTargetImage(target, template, null, callbacks);
+    }
+
+    /**
+     * Starts a target image build, from a template or from a base image factory already built
+     * (exactly one of them, as Tim sent: real factory builds a new base image whenever a template
+     * is sent, even with an id, real-install-notes.md Q7).
+     *
+     * @param template    the template XML, or null to build from {@code baseImageId}
+     * @param baseImageId a base image of factory's, or null to build one from {@code template}
+     * @param callbacks   URLs factory PUTs the image to on each status change (see {@link FactoryRequestBody}:
+     *                    a request too large or not ASCII for factory's JSON parser goes as a form, without them)
+     */
+    public FactoryImage createTargetImage(String target, String template, String baseImageId, List<String> callbacks) {
+        if ((template == null) == (baseImageId == null)) {
+            throw new IllegalArgumentException("give a template or a base image id, not both or neither");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("target", target);
+        if (template != null) {
+            fields.put("template", template);
+        } else {
+            fields.put("base_image_id", baseImageId);
+        }
         JsonNode answer = call(new Request.Builder()
                 .url(url("target_images"))
                 .header("Accept", "application/json")
-                .post(RequestBody.create(body.toString(), JSON))
+                .post(FactoryRequestBody.of(json, "target_image", fields, callbacks))
                 .build(), 202);
         return parseImage(answer);
+    }
+
+    /** A base image: whether the OS install that target images share is still good to build on. */
+    public FactoryImage getBaseImage(String id) {
+        return get("base_images", id);
     }
 
     /** The target image as factory has it stored (real factory shows NEW until the outcome). */
@@ -73,17 +95,15 @@ public final class FactoryClient {
      */
     public FactoryImage createProviderImage(String targetImageId, String target, String provider, String credentials,
                                             List<String> callbacks) {
-        ObjectNode body = json.createObjectNode();
-        ObjectNode image = body.putObject("provider_image");
-        image.put("target_image_id", targetImageId);
-        image.put("target", target);
-        image.put("provider", provider);
-        image.put("credentials", credentials);
-        image.putObject("parameters").set("callbacks", json.valueToTree(callbacks));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("target_image_id", targetImageId);
+        fields.put("target", target);
+        fields.put("provider", provider);
+        fields.put("credentials", credentials);
         return parseImage(call(new Request.Builder()
                 .url(url("provider_images"))
                 .header("Accept", "application/json")
-                .post(RequestBody.create(body.toString(), JSON))
+                .post(FactoryRequestBody.of(json, "provider_image", fields, callbacks))
                 .build(), 202));
     }
 
@@ -100,9 +120,16 @@ public final class FactoryClient {
         return list("provider_images", "provider_image");
     }
 
-    /** Asks factory to delete a target image; factory answers 204 and deletes it in the background. */
+    /**
+     * Asks factory to delete a target image; factory answers 204 and removes the record. A build
+     * still running goes on inside factory (real-install-notes.md, "Observed by running the real
+     * daemon"): callbacks may still come, and are ignored by the row's attempt and image id.
+     */
     public void deleteTargetImage(String id) {
-        call(new Request.Builder().url(url("target_images", id)).header("Accept", "application/json").delete().build(), 204);
+        // An empty body with a form type: with application/json and no body real factory answers
+        // 500, and without a Content-Type only Paste's empty-string default saves it (Q9).
+        call(new Request.Builder().url(url("target_images", id)).header("Accept", "application/json")
+                .delete(FactoryRequestBody.emptyForm()).build(), 204);
     }
 
     /** Deletes a target image; one factory no longer holds is fine (a cancel may be seen twice). */
@@ -129,13 +156,12 @@ public final class FactoryClient {
 
     /** Deletes a pushed image from its provider; factory needs the provider, credentials and target again. */
     public void deleteProviderImage(String id, String target, String provider, String credentials) {
-        ObjectNode body = json.createObjectNode();
-        ObjectNode image = body.putObject("provider_image");
-        image.put("target", target);
-        image.put("provider", provider);
-        image.put("credentials", credentials);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("target", target);
+        fields.put("provider", provider);
+        fields.put("credentials", credentials);
         call(new Request.Builder().url(url("provider_images", id)).header("Accept", "application/json")
-                .delete(RequestBody.create(body.toString(), JSON)).build(), 204);
+                .delete(FactoryRequestBody.of(json, "provider_image", fields, List.of())).build(), 204);
     }
 
     private FactoryImage get(String collection, String id) {
@@ -177,7 +203,8 @@ public final class FactoryClient {
                 text(image, "target"),
                 text(image, "provider"),
                 text(image, "identifier_on_provider"),
-                text(image, "provider_account_identifier"));
+                text(image, "provider_account_identifier"),
+                text(image, "base_image_id"));
     }
 
     public JsonNode readTree(byte[] body) throws IOException {
@@ -188,15 +215,42 @@ public final class FactoryClient {
         try (Response response = http.newCall(request).execute()) {
             String body = response.body().string();
             if (response.code() != expected) {
-                // Factory's errors are plain text, kept whole (abbreviated) as the message.
-                throw new FactoryException("Image Factory answered " + response.code() + " to " + request.method() + " "
-                        + request.url().encodedPath() + ": " + abbreviate(body), response.code());
+                throw refusal(request, response, body);
             }
             return body.isEmpty() ? json.createObjectNode() : json.readTree(body);
         } catch (IOException e) {
             throw new FactoryException("Image Factory could not be reached for " + request.method() + " "
                     + request.url() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Factory's errors are plain text, kept whole (abbreviated) as the message. OAuth refusals are
+     * told apart by their text, not their status (real-install-notes.md Q1, OAuthTools.py
+     * {@code validate_two_leg_oauth}): a 401 is an unknown consumer key; a 500 whose body starts
+     * {@code OAuth validation failed:} is a missing header, a wrong secret, URL or clock.
+     */
+    private static FactoryException refusal(Request request, Response response, String body) {
+        String said = "Image Factory answered " + response.code() + " to " + request.method() + " "
+                + request.url().encodedPath() + ": " + abbreviate(body);
+        boolean oauthFailed = body.startsWith(OAUTH_FAILED);
+        if (response.code() == 401 || (response.code() == 500 && oauthFailed)) {
+            String hint;
+            if (response.request().header("Authorization") == null) {
+                hint = "factory requires OAuth: set --factory-oauth-key and BUILDQ_FACTORY_OAUTH_SECRET to a consumer "
+                        + "in factory's imagefactory.conf 'clients'";
+            } else if (response.code() == 401) {
+                hint = "factory does not know the OAuth consumer key: check --factory-oauth-key against the 'clients' "
+                        + "of factory's imagefactory.conf";
+            } else if (body.contains("Expired timestamp")) {
+                hint = "this machine's clock and factory's differ by more than 300 s: synchronise them (NTP)";
+            } else {
+                hint = "factory refused the OAuth signature: check BUILDQ_FACTORY_OAUTH_SECRET, and that --factory-url "
+                        + "has the scheme, host and port factory is reached at";
+            }
+            return FactoryException.authentication(hint + " (" + said + ")", response.code());
+        }
+        return new FactoryException(said, response.code());
     }
 
     private HttpUrl url(String... segments) {

@@ -5,7 +5,6 @@ import io.buildq.factory.FactoryStatus;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +34,6 @@ public final class ProgressWriter implements AutoCloseable {
     public static final String SOURCE_WORKER = "worker";
     /** Factory's answer to the POST that started the build. */
     public static final String SOURCE_CREATE = "create";
-
-    private static final String INITIAL_ACTIVITY = "Initializing image prior to Cloud/OS customization";
 
     private final JobStore store;
     private final ProgressSignals signals;
@@ -119,21 +116,14 @@ public final class ProgressWriter implements AutoCloseable {
     }
 
     private void write(UUID jobId, int attempt, FactoryImage report, String source) {
-        // A callback can overtake the worker storing factory's 202 answer. That answer said NEW, so
-        // the history gets NEW first, keeping every status factory reported, in order. Both steps
-        // share one transaction: callbacks and polls are the worker's most frequent writes.
-        store.change(jobId, List.of(
-                new JobStore.Step(SOURCE_CREATE, current -> {
-                    if (report.status() != FactoryStatus.NEW && current.factoryStatus() == null
-                            && isCurrent(current, attempt, report)) {
-                        current.recordFactoryProgress(FactoryStatus.NEW.name(), 0, INITIAL_ACTIVITY, null);
-                    }
-                }),
-                new JobStore.Step(source, current -> {
-                    if (isCurrent(current, attempt, report)) {
-                        apply(current, report);
-                    }
-                })));
+        // A callback can overtake the worker storing factory's 202 answer. Real factory's 202 says
+        // PENDING as often as NEW (its build thread starts before the answer is built,
+        // real-install-notes.md Q6), so the history starts with whichever report came first.
+        store.change(jobId, source, current -> {
+            if (isCurrent(current, attempt, report)) {
+                apply(current, report);
+            }
+        });
         signals.signal(jobId);
     }
 
@@ -143,7 +133,7 @@ public final class ProgressWriter implements AutoCloseable {
             if (current.attempt() != attempt || current.status().isTerminal()) {
                 return;
             }
-            current.attachFactoryImage(created.id());
+            current.attachFactoryImage(created.id(), store.now());
             if (isNewer(current, created)) {
                 apply(current, created);
             }

@@ -15,7 +15,13 @@ import io.buildq.queue.BuildJob;
 import io.buildq.queue.BuildJobHandler;
 import io.buildq.queue.JobEnqueuer;
 import io.buildq.registration.IwhdRegistrar;
+import io.buildq.baseimage.SharedBaseImages;
+import io.buildq.baseimage.SharedBaseImages.SharedBase;
+import io.buildq.factory.FactoryException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one target build through {@link FactoryJobFlow}: POST a target image to factory, and on its
@@ -24,6 +30,13 @@ import java.util.List;
  */
 public final class BuildJobRunner extends BuildJobHandler {
 
+    /**
+     * How long a target waits for the build's first target to get its base image id from factory
+     * (one POST's round trip, normally) before it installs the OS itself.
+     */
+    static final Duration BASE_IMAGE_WAIT = Duration.ofMinutes(2);
+    private static final Duration BASE_IMAGE_POLL = Duration.ofMillis(50);
+
     private final JobStore store;
     private final FactoryClient factory;
     private final ProgressWriter progress;
@@ -31,9 +44,12 @@ public final class BuildJobRunner extends BuildJobHandler {
     private final IwhdRegistrar registrar;
     private final FactoryJobFlow flow;
     private final JobEnqueuer enqueuer;
+    private final SharedBaseImages bases;
+    private final String factoryUrl;
 
     BuildJobRunner(JobStore store, FactoryClient factory, ProgressWriter progress, CallbackReceiver callbacks,
-                   IwhdRegistrar registrar, FactoryJobFlow flow, JobEnqueuer enqueuer) {
+                   IwhdRegistrar registrar, FactoryJobFlow flow, JobEnqueuer enqueuer, SharedBaseImages bases,
+                   String factoryUrl) {
         this.store = store;
         this.factory = factory;
         this.progress = progress;
@@ -41,6 +57,8 @@ public final class BuildJobRunner extends BuildJobHandler {
         this.registrar = registrar;
         this.flow = flow;
         this.enqueuer = enqueuer;
+        this.bases = bases;
+        this.factoryUrl = factoryUrl;
     }
 
     @Override
@@ -60,11 +78,79 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
 
         @Override
-        public JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) {
+        public JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) throws InterruptedException {
             String factoryTarget = Target.byId(row.target()).map(Target::factoryName).orElse(row.target());
-            FactoryImage created = factory.createTargetImage(factoryTarget, request.template(),
-                    List.of(callbacks.callbackUrl(CallbackReceiver.TARGET_IMAGES, row.id(), row.attempt())));
+            List<String> callbackUrls = List.of(callbacks.callbackUrl(CallbackReceiver.TARGET_IMAGES, row.id(), row.attempt()));
+            Instant waitUntil = store.now().plus(BASE_IMAGE_WAIT);
+            while (true) {
+                SharedBase base = bases.find(request.id()).orElse(null);
+                if (base == null) {
+                    if (bases.claim(request.id(), row.id(), factoryUrl)) {
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                    }
+                    continue; // another target claimed it a moment ago: read what it stored
+                }
+                if (!base.factoryUrl().equals(factoryUrl)) {
+                    // A base image lives on one factory; this worker builds on another.
+                    return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, false);
+                }
+                if (base.baseImageId() != null) {
+                    FactoryImage shared = baseImage(base.baseImageId());
+                    if (shared != null && shared.status() == FactoryStatus.FAILED && row.attempt() == 1) {
+                        // The OS install this build shares failed: so do its targets, with its error;
+                        // a retry (a later attempt) installs the OS again.
+                        failBuild(row, baseImageFailure(shared), mirror);
+                    }
+                    if (shared != null && shared.status() != FactoryStatus.FAILED) {
+                        FactoryImage created = factory.createTargetImage(factoryTarget, null, base.baseImageId(), callbackUrls);
+                        mirror.log("Building on base image " + base.baseImageId() + " (the OS installed once for this build)");
+                        return progress.attach(row.id(), row.attempt(), created);
+                    }
+                    // Failed or gone: the next attempt installs the OS again, from the template.
+                    if (bases.takeOver(base, row.id(), factoryUrl)) {
+                        mirror.log("Base image " + base.baseImageId() + " failed or is gone; building a new one");
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                    }
+                    continue;
+                }
+                if (base.ownerJobId().equals(row.id())) {
+                    // This job claimed it earlier and stopped before storing factory's answer.
+                    return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                }
+                JobRow owner = store.findJob(base.ownerJobId()).orElse(null);
+                boolean ownerGaveUp = owner == null || owner.status().isTerminal() || owner.factoryImageId() != null;
+                if (ownerGaveUp || !store.now().isBefore(waitUntil)) {
+                    if (bases.takeOver(base, row.id(), factoryUrl)) {
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                    }
+                    continue;
+                }
+                // The owner's POST is in flight: its answer names the base image, in about a round trip.
+                TimeUnit.MILLISECONDS.sleep(BASE_IMAGE_POLL.toMillis());
+            }
+        }
+
+        private JobRow startFromTemplate(BuildRequestRow request, JobRow row, String factoryTarget,
+                                         List<String> callbackUrls, DashboardMirror mirror, boolean owner) {
+            FactoryImage created = factory.createTargetImage(factoryTarget, request.template(), null, callbackUrls);
+            if (owner && created.baseImageId() != null) {
+                bases.stored(request.id(), row.id(), created.baseImageId());
+                mirror.log("Image Factory installs the OS as base image " + created.baseImageId()
+                        + "; the build's other targets build on it");
+            }
             return progress.attach(row.id(), row.attempt(), created);
+        }
+
+        /** The shared base image as factory has it; null when factory no longer has it. */
+        private FactoryImage baseImage(String baseImageId) {
+            try {
+                return factory.getBaseImage(baseImageId);
+            } catch (FactoryException e) {
+                if (e.status() == 404) {
+                    return null;
+                }
+                throw e;
+            }
         }
 
         @Override
@@ -81,27 +167,76 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
 
         @Override
-        public void finish(BuildRequestRow request, JobRow row, DashboardMirror mirror) {
+        public void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror) {
             FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
                 mirror.show(store.change(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.describeActivity("Registering the target image in iwhd")));
-                registrar.registerTargetImage(request, row, factory.getTargetImage(row.factoryImageId()));
+                registrar.registerTargetImage(request, row, saved);
+                List<JobRow> jobsOfRequest = store.jobsOfRequest(request.id());
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
-                        registrar::finishBuild, BuildJobRunner::readyToPush);
+                        ended -> registrar.finishBuild(ended, jobsOfRequest), BuildJobRunner::readyToPush);
                 mirror.show(done);
                 enqueuePushes(request, done, mirror);
                 return;
             }
             String error = row.error() != null ? row.error()
                     : "Image Factory reported " + outcome + " for target image " + row.factoryImageId();
-            JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error),
-                    registrar::finishBuild);
-            mirror.show(failed);
-            failPushes(failed);
-            throw new FactoryBuildFailedException("Image Factory build failed: " + failed.error());
+            failBuild(row, baseImageError(request).orElse(error), mirror);
         }
+
+        @Override
+        public void lost(BuildRequestRow request, JobRow row, String error, DashboardMirror mirror) {
+            try {
+                factory.deleteTargetImageIfPresent(row.factoryImageId());
+                mirror.log("Asked Image Factory to delete target image " + row.factoryImageId() + ", which it lost");
+                // The base image may be lost with it: a retry must not build on it again.
+                bases.find(request.id()).filter(base -> base.baseImageId() != null)
+                        .filter(base -> !baseComplete(base.baseImageId()))
+                        .ifPresent(base -> bases.takeOver(base, row.id(), factoryUrl));
+            } catch (RuntimeException e) {
+                mirror.log("Could not clean up after the lost image: " + e.getMessage());
+            }
+            failBuild(row, error, mirror);
+        }
+
+        /**
+         * When a target fails because its base image failed, factory's own text only says so
+         * ("The BaseImage (...) has failed its build"); the base image's error says why.
+         */
+        private java.util.Optional<String> baseImageError(BuildRequestRow request) {
+            try {
+                return bases.find(request.id()).map(SharedBase::baseImageId).map(factory::getBaseImage)
+                        .filter(base -> base.status() == FactoryStatus.FAILED)
+                                .map(BuildJobRunner::baseImageFailure);
+            } catch (RuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
+        private boolean baseComplete(String baseImageId) {
+            try {
+                return factory.getBaseImage(baseImageId).status() == FactoryStatus.COMPLETE;
+            } catch (FactoryException e) {
+                return false;
+            }
+        }
+    }
+
+    private static String baseImageFailure(FactoryImage base) {
+        return "The base image (OS install) " + base.id() + " failed: " + (base.error() != null ? base.error() : "no error given");
+    }
+
+    private void failBuild(JobRow row, String error, DashboardMirror mirror) {
+        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+                    if (!r.status().isTerminal()) {
+                        r.markFailed(store.now(), error);
+                    }
+                }, ended -> { }); // a failed target: the build never becomes latest_unpushed (Q10)
+        mirror.show(failed);
+        failPushes(failed);
+        throw new FactoryBuildFailedException("Image Factory build failed: " + failed.error());
     }
 
     /**
@@ -131,7 +266,7 @@ public final class BuildJobRunner extends BuildJobHandler {
         for (JobRow push : store.pushesOf(build.id())) {
             if (push.status() == JobStatus.QUEUED) {
                 store.end(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
-                        registrar::finishPushes);
+                        ended -> { }); // a failed push: the build never becomes latest_build (Q10)
             }
         }
     }

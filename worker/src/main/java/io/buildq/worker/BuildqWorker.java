@@ -1,6 +1,7 @@
 package io.buildq.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
 import io.buildq.iwhd.IwhdClient;
@@ -20,6 +21,7 @@ import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
 import io.buildq.slots.FactorySlots;
+import io.buildq.tls.FactoryTrust;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -60,6 +62,11 @@ public final class BuildqWorker implements AutoCloseable {
     static final Duration SLOT_RECHECK = Duration.ofSeconds(30);
     /** How long a stopping worker lets its jobs end by themselves before it interrupts them. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /**
+     * How long factory may take to save an outcome its callback already reported (it sends the
+     * callback first, real-install-notes.md Q5): a file write, normally milliseconds.
+     */
+    static final Duration SAVE_WAIT = Duration.ofSeconds(30);
 
     private final JobStore store;
     private final StorageProvider storageProvider;
@@ -109,20 +116,22 @@ public final class BuildqWorker implements AutoCloseable {
                 .readTimeout(settings.httpTimeout())
                 .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
-        OkHttpClient factoryHttp = settings.factoryOAuthKey() == null ? http : http.newBuilder()
-                .addInterceptor(new OAuth1Signer(settings.factoryOAuthKey(), settings.factoryOAuthSecret(), Clock.systemUTC()))
+        FactoryClient factory = new FactoryClient(factoryHttp(http, settings), new ObjectMapper(), settings.factoryUrl());
+        OkHttpClient iwhdHttp = settings.iwhdOAuthKey() == null ? http : http.newBuilder()
+                .addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(), Clock.systemUTC()))
                 .build();
-        FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
-        IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(http, settings.iwhdUrl()));
+        IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(iwhdHttp, settings.iwhdUrl()), settings.targetNames());
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
-        ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval());
+        ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval(),
+                settings.buildDeadline(), SAVE_WAIT);
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
         FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
         FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots);
-        BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer);
+        BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
+                new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl());
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
         JobActivator activator = new JobActivator() {
             @Override
@@ -168,6 +177,29 @@ public final class BuildqWorker implements AutoCloseable {
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
                 notifications, watchdog);
+    }
+
+    /**
+     * The factory client's HTTP: the shared client plus, for factory alone, its TLS trust and its
+     * OAuth signature. Header-only signing is what real factory accepts (real-install-notes.md Q1);
+     * the trust applies to this client only, so iwhd and the database keep the JDK's.
+     */
+    private static OkHttpClient factoryHttp(OkHttpClient http, WorkerSettings settings) {
+        OkHttpClient.Builder builder = http.newBuilder();
+        if (settings.factoryUrl().startsWith("https:")) {
+            settings.factoryTrust().apply(builder);
+            if (settings.factoryTrust().mode() == FactoryTrust.Mode.INSECURE) {
+                log.warn("INSECURE: trusting whatever certificate Image Factory at {} presents (--factory-tls insecure). "
+                        + "Anyone who can intercept this connection sees the OAuth-signed requests and the credentials "
+                        + "pushes send; prefer --factory-tls-cert FILE or --factory-tls-pin SHA256", settings.factoryUrl());
+            } else {
+                log.info("Image Factory TLS: {}", settings.factoryTrust().describe());
+            }
+        }
+        if (settings.factoryOAuthKey() != null) {
+            builder.addInterceptor(OAuth1Signer.forImageFactory(settings.factoryOAuthKey(), settings.factoryOAuthSecret(), Clock.systemUTC()));
+        }
+        return builder.build();
     }
 
     private static String serverName() {

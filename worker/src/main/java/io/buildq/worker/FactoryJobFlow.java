@@ -2,6 +2,7 @@ package io.buildq.worker;
 
 import io.buildq.api.RemoteServiceException;
 import io.buildq.factory.FactoryImage;
+import io.buildq.factory.FactoryStatus;
 import io.buildq.iwhd.IwhdException;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
@@ -31,12 +32,19 @@ final class FactoryJobFlow {
     /** What differs between a build and a push. */
     interface Image {
         /** POSTs the image to factory and stores factory's id on the row before anything else. */
-        JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror);
+        JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) throws InterruptedException;
 
         FactoryImage get(String factoryImageId);
 
-        /** Factory reported an outcome: register it, or fail the row. */
-        void finish(BuildRequestRow request, JobRow row, DashboardMirror mirror);
+        /**
+         * Factory reported an outcome: register it, or fail the row.
+         *
+         * @param saved the image as GET shows it once factory saved a COMPLETE outcome; null otherwise
+         */
+        void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror);
+
+        /** Factory lost the image (no outcome by the deadline): ask it to delete the record, and fail the row. */
+        void lost(BuildRequestRow request, JobRow row, String error, DashboardMirror mirror);
 
         /** The row was cancelled: ask factory to delete the image, if it has one. */
         void cancelled(JobRow row, DashboardMirror mirror);
@@ -134,13 +142,19 @@ final class FactoryJobFlow {
             // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
             cancelledIfSo(store.findJob(row.id()).orElseThrow(), image, mirror);
             throw e;
+        } catch (ImageLostException e) {
+            log.warn("job {}: {}", row.id(), e.getMessage());
+            image.lost(request, e.row(), e.getMessage(), mirror);
+            return;
         }
         if (row.status().isTerminal()) {
             mirror.log("The row is " + row.status() + "; stopping");
             cancelledIfSo(row, image, mirror);
             return;
         }
-        image.finish(request, row, mirror);
+        FactoryImage saved = FactoryStatus.parse(row.factoryStatus()) == FactoryStatus.COMPLETE
+                ? follower.awaitSaved(row, image::get) : null;
+        image.finish(request, row, saved, mirror);
     }
 
     /**

@@ -8,6 +8,8 @@ import io.buildq.job.JobStore;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -20,12 +22,22 @@ final class ImageFollower {
     private final ProgressWriter progress;
     private final ProgressSignals signals;
     private final Duration pollInterval;
+    private final Duration deadline;
+    private final Duration saveWait;
 
-    ImageFollower(JobStore store, ProgressWriter progress, ProgressSignals signals, Duration pollInterval) {
+    /**
+     * @param deadline how long factory may take to report an outcome for one image before it is
+     *                 taken as lost (see {@link ImageLostException})
+     * @param saveWait how long factory may take to show on GET the outcome its callback reported
+     */
+    ImageFollower(JobStore store, ProgressWriter progress, ProgressSignals signals, Duration pollInterval,
+                  Duration deadline, Duration saveWait) {
         this.store = store;
         this.progress = progress;
         this.signals = signals;
         this.pollInterval = pollInterval;
+        this.deadline = deadline;
+        this.saveWait = saveWait;
     }
 
     /**
@@ -38,7 +50,18 @@ final class ImageFollower {
             if (row.status().isTerminal() || isOutcome(row)) {
                 return row;
             }
-            if (!signals.await(row.id(), pollInterval)) {
+            // Real factory keeps no build across a restart, and the image it interrupted reads NEW
+            // forever, with no callback (real-install-notes.md Q4): only a deadline tells.
+            Instant startedAt = row.factoryStartedAt();
+            if (startedAt != null && !store.now().isBefore(startedAt.plus(deadline))) {
+                throw new ImageLostException(row, deadline);
+            }
+            Duration wait = pollInterval;
+            if (startedAt != null) {
+                Duration left = Duration.between(store.now(), startedAt.plus(deadline));
+                wait = left.compareTo(wait) < 0 ? left.plusMillis(1) : wait;
+            }
+            if (!signals.await(row.id(), wait)) {
                 FactoryImage seen;
                 try {
                     seen = get.apply(row.factoryImageId());
@@ -56,6 +79,31 @@ final class ImageFollower {
                 progress.record(row.id(), row.attempt(), seen, ProgressWriter.SOURCE_POLL);
             }
             row = store.findJob(row.id()).orElseThrow();
+        }
+    }
+
+    /**
+     * The image as GET shows it once it agrees with the outcome the row has. Factory sends the
+     * COMPLETE callback before it saves the record (Q5, {@code Builder._customize_image_for_target}:
+     * the status setter notifies, then {@code save_image}), so a GET right after may still say NEW,
+     * without the icicle or the provider's identifier. Waits for the save, bounded; past the bound it
+     * fails transiently, and the flow tries again within its retry budget.
+     */
+    FactoryImage awaitSaved(JobRow row, Function<String, FactoryImage> get) throws InterruptedException {
+        FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
+        Instant until = store.now().plus(saveWait);
+        long pause = 50;
+        while (true) {
+            FactoryImage seen = get.apply(row.factoryImageId());
+            if (seen.status() == outcome) {
+                return seen;
+            }
+            if (!store.now().isBefore(until)) {
+                throw new FactoryException("Image Factory reported " + outcome + " for " + row.factoryImageId()
+                        + " but GET still says " + seen.status() + " after " + saveWait.toSeconds() + " s", 0);
+            }
+            TimeUnit.MILLISECONDS.sleep(pause); // factory's save is a file write behind its callback
+            pause = Math.min(1000, pause * 2);
         }
     }
 

@@ -54,7 +54,7 @@ public final class PushJobRunner extends PushJobHandler {
         if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
             if (row.status() != JobStatus.FAILED) {
                 store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
-                        registrar::finishPushes);
+                        ended -> { }); // a failed push: the build never becomes latest_build (Q10)
             }
             throw new FactoryBuildFailedException("The push cannot run: its build is " + build.status());
         }
@@ -99,6 +99,21 @@ public final class PushJobRunner extends PushJobHandler {
             return factory.getProviderImage(factoryImageId);
         }
 
+        @Override
+        public void lost(BuildRequestRow request, JobRow row, String error, DashboardMirror mirror) {
+            try {
+                String credentials = cipher == null ? null : credentials(row);
+                if (credentials != null) {
+                    factory.deleteProviderImageIfPresent(row.factoryImageId(), factoryTarget(row), row.factoryProvider(),
+                            credentials);
+                    mirror.log("Asked Image Factory to delete provider image " + row.factoryImageId() + ", which it lost");
+                }
+            } catch (RuntimeException e) {
+                mirror.log("Could not clean up after the lost image: " + e.getMessage());
+            }
+            fail(row, error, mirror);
+        }
+
         /** A cancelled push's provider image is deleted from the provider, with the credentials kept for that. */
         @Override
         public void cancelled(JobRow row, DashboardMirror mirror) {
@@ -115,18 +130,19 @@ public final class PushJobRunner extends PushJobHandler {
         }
 
         @Override
-        public void finish(BuildRequestRow request, JobRow row, DashboardMirror mirror) {
+        public void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror) {
             FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
-                FactoryImage image = factory.getProviderImage(row.factoryImageId());
+                FactoryImage image = saved;
                 mirror.show(store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
                     r.recordPushResult(image.identifierOnProvider());
                     r.describeActivity("Registering the provider image in iwhd");
                 }));
                 registrar.registerProviderImage(build, row, image);
+                List<JobRow> jobsOfRequest = store.jobsOfRequest(request.id());
                 mirror.show(store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
-                        registrar::finishPushes));
+                        ended -> registrar.finishPushes(ended, jobsOfRequest)));
                 return;
             }
             String error = row.error() != null ? row.error()
@@ -144,8 +160,11 @@ public final class PushJobRunner extends PushJobHandler {
     }
 
     private JobRow fail(JobRow row, String error, DashboardMirror mirror) {
-        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error),
-                registrar::finishPushes);
+        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+                    if (!r.status().isTerminal()) {
+                        r.markFailed(store.now(), error);
+                    }
+                }, ended -> { }); // a failed push: the build never becomes latest_build (Q10)
         mirror.show(failed);
         throw new FactoryBuildFailedException("Image Factory push failed: " + failed.error());
     }

@@ -45,7 +45,8 @@ class FactoryClientContractTest {
         FactoryClient client = client();
 
         FactoryImage created = client.createTargetImage("ec2", TEMPLATE, List.of());
-        assertThat(created.status()).isEqualTo(FactoryStatus.NEW);
+        // The 202 says PENDING: the build thread started before the answer was built (Q6, observed).
+        assertThat(created.status()).isEqualTo(FactoryStatus.PENDING);
         assertThat(created.type()).isEqualTo("TargetImage");
         assertThat(created.target()).isEqualTo("ec2");
         assertThat(client.listTargetImages()).containsExactly(created.id());
@@ -122,30 +123,75 @@ class FactoryClientContractTest {
     }
 
     @Test
-    void withOAuthOnlySignedRequestsGetThrough() {
+    void withOAuthOnlySignedRequestsGetThroughAndEveryRefusalIsAPermanentAuthenticationError() {
+        // real-install-notes.md Q1: factory's refusals, and what the client makes of each.
         factory = FactorySimulator.builder().oauthClient("mock-key", "mock-secret").start();
 
-        FactoryImage created = client(new OkHttpClient.Builder()
-                .addInterceptor(new OAuth1Signer("mock-key", "mock-secret", Clock.systemUTC())).build())
+        FactoryImage created = client(signed("mock-key", "mock-secret", Clock.systemUTC()))
                 .createTargetImage("ec2", TEMPLATE, List.of());
-        assertThat(created.status()).isEqualTo(FactoryStatus.NEW);
+        assertThat(created.id()).isNotNull();
 
+        // No Authorization header: a 500 that says "OAuth validation failed", not a server fault.
         assertThatThrownBy(() -> client().getTargetImage(created.id()))
                 .isInstanceOfSatisfying(FactoryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("Unauthorized: missing authorization");
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.isAuthentication()).isTrue();
+                    assertThat(e.isTransient()).as("no retry fixes a missing key").isFalse();
+                    assertThat(e.getMessage()).contains("--factory-oauth-key").contains("OAuth validation failed");
                 });
-        assertThatThrownBy(() -> client(new OkHttpClient.Builder()
-                .addInterceptor(new OAuth1Signer("mock-key", "wrong-secret", Clock.systemUTC())).build())
-                .getTargetImage(created.id()))
+        // A wrong secret: a 500 with the base string factory expected.
+        assertThatThrownBy(() -> client(signed("mock-key", "wrong-secret", Clock.systemUTC())).getTargetImage(created.id()))
                 .isInstanceOfSatisfying(FactoryException.class, e -> {
                     assertThat(e.status()).isEqualTo(500);
-                    assertThat(e.getMessage()).contains("OAuth validation failed");
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("BUILDQ_FACTORY_OAUTH_SECRET").contains("Invalid signature");
                 });
-        assertThatThrownBy(() -> client(new OkHttpClient.Builder()
-                .addInterceptor(new OAuth1Signer("other-key", "mock-secret", Clock.systemUTC())).build())
-                .getTargetImage(created.id()))
-                .isInstanceOfSatisfying(FactoryException.class, e -> assertThat(e.status()).isEqualTo(401));
+        // A clock 10 minutes behind: python-oauth2's threshold is 300 s.
+        Clock late = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10));
+        assertThatThrownBy(() -> client(signed("mock-key", "mock-secret", late)).getTargetImage(created.id()))
+                .isInstanceOfSatisfying(FactoryException.class, e -> {
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("clock").contains("Expired timestamp");
+                });
+        // An unknown consumer key: the one real 401.
+        assertThatThrownBy(() -> client(signed("other-key", "mock-secret", Clock.systemUTC())).getTargetImage(created.id()))
+                .isInstanceOfSatisfying(FactoryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.isTransient()).isFalse();
+                    assertThat(e.getMessage()).contains("does not know the OAuth consumer key");
+                });
+        // A 500 that is not about OAuth stays transient.
+        factory.faults().set(FaultSettings.none().withErrorRate(1));
+        assertThatThrownBy(() -> client(signed("mock-key", "mock-secret", Clock.systemUTC())).getTargetImage(created.id()))
+                .isInstanceOfSatisfying(FactoryException.class, e -> {
+                    assertThat(e.isAuthentication()).isFalse();
+                    assertThat(e.isTransient()).isTrue();
+                });
+    }
+
+    @Test
+    void aTemplateTooLargeOrNotAsciiForFactorysJsonParserIsSentAsAFormAndBuilt() {
+        // Q9: bottle parses JSON only under 102,400 bytes, and factory encodes its strings as ASCII.
+        factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(20)).start();
+        FactoryClient client = client();
+        String large = "<template><name>big</name><description>" + "x".repeat(150 * 1024)
+                + "</description><os><name>Fedora</name></os></template>";
+        String accented = "<template><name>caf\u00e9</name><description>\u00dcbung \u65e5\u672c</description>"
+                + "<os><name>Fedora</name></os></template>";
+        for (String template : List.of(large, accented)) {
+            FactoryImage created = client.createTargetImage("ec2", template, List.of());
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.getTargetImage(created.id()).status().isTerminal());
+            assertThat(client.getTargetImage(created.id()).status()).isEqualTo(FactoryStatus.COMPLETE);
+        }
+        String small = "<template><name>small</name><os><name>Fedora</name></os></template>";
+        assertThat(FactoryRequestBody.fitsJson(("{\"target_image\":{\"template\":\"" + small + "\"}}").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+        assertThat(FactoryRequestBody.fitsJson(large.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+        assertThat(FactoryRequestBody.fitsJson(accented.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+    }
+
+    private static OkHttpClient signed(String key, String secret, Clock clock) {
+        return new OkHttpClient.Builder().addInterceptor(new OAuth1Signer(key, secret, clock)).build();
     }
 
     @Test

@@ -107,9 +107,10 @@ abstract class BuildPipelineContract {
         Job job = pipeline.jobRunr.getJobById(rhevm.jobId());
         assertThat(job.getJobStates()).filteredOn(state -> state.getName() == StateName.SCHEDULED).isEmpty();
         assertThat(((FailedState) job.getJobState()).getExceptionMessage()).contains("Failed to customize");
-        // Every target has finished: the build is the image's latest_unpushed, with ec2's target image only.
+        // One target failed: factory v1's BuildWatcher never called all_completed, so the build does
+        // not become latest_unpushed (real-install-notes.md Q10); ec2's target image is registered.
         assertThat(pipeline.iwhd.attributes("images", status.imageId().toString()).orElseThrow())
-                .containsEntry("latest_unpushed", buildId.toString());
+                .doesNotContainKey("latest_unpushed");
         assertThat(pipeline.iwhd.keys("target_images")).contains(status.target("ec2").factoryImageId());
     }
 
@@ -121,7 +122,9 @@ abstract class BuildPipelineContract {
         TargetStatus vsphere = awaitFinished(buildId).target("vsphere");
 
         assertThat(vsphere.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(vsphere.error()).contains("has failed its build, cannot continue");
+        // Factory's own text only says the base failed; the row carries why (the base image's error).
+        assertThat(vsphere.error()).contains("The base image (OS install)")
+                .contains("Timed out waiting for the JEOS install to finish");
     }
 
     @Test
@@ -132,9 +135,12 @@ abstract class BuildPipelineContract {
         List<HistoryEntry> history = pipeline.queue.history(mock.jobId());
 
         List<String> reported = pipeline.factory.reportedStatuses(mock.factoryImageId());
-        assertThat(reported).containsSubsequence("NEW", "BUILDING", "COMPLETE");
-        assertThat(collapse(history.stream().map(HistoryEntry::factoryStatus).filter(Objects::nonNull).toList()))
-                .isEqualTo(reported);
+        assertThat(reported).containsSubsequence("NEW", "PENDING", "BUILDING", "COMPLETE");
+        // Factory stores the record at NEW and answers the POST with PENDING or NEW (its build thread
+        // races the answer, real-install-notes.md Q6): what buildq saw is the tail from there on.
+        List<String> seen = collapse(history.stream().map(HistoryEntry::factoryStatus).filter(Objects::nonNull).toList());
+        assertThat(seen).containsSubsequence("PENDING", "BUILDING", "COMPLETE");
+        assertThat(reported).endsWith(seen.toArray(String[]::new));
         // Real factory's GET never shows BUILDING: only a callback can have written it.
         assertThat(history).filteredOn(entry -> "BUILDING".equals(entry.factoryStatus()))
                 .first().extracting(HistoryEntry::source).isEqualTo("callback");

@@ -1,6 +1,9 @@
 package io.buildq.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.api.BuildQueue;
+import io.buildq.factory.FactoryClient;
+import io.buildq.factory.FactoryException;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
@@ -13,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import okhttp3.OkHttpClient;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 
@@ -44,10 +48,16 @@ final class Pipeline implements AutoCloseable {
 
     /** @param factorySettings sets up the factory simulator */
     Pipeline(TestDatabase.Kind kind, boolean startWorker, UnaryOperator<FactorySimulator.Builder> factorySettings) {
+        this(kind, startWorker, factorySettings, iwhdSettings -> iwhdSettings);
+    }
+
+    /** @param iwhdSettings sets up the iwhd simulator */
+    Pipeline(TestDatabase.Kind kind, boolean startWorker, UnaryOperator<FactorySimulator.Builder> factorySettings,
+             UnaryOperator<IwhdSimulator.Builder> iwhdSettings) {
         db = TestDatabase.create(kind);
         new BuildqMigrations(db.dataSource()).migrate();
         factory = factorySettings.apply(FactorySimulator.builder().stepDuration(Duration.ofMillis(60))).start();
-        iwhd = IwhdSimulator.builder().strictQueries(true).start();
+        iwhd = iwhdSettings.apply(IwhdSimulator.builder().strictQueries(true)).start();
         // As in the demo: the worker in this process hears of enqueues at once (needed on H2).
         queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl())
                 .onEnqueued(jobId -> {
@@ -104,6 +114,19 @@ final class Pipeline implements AutoCloseable {
         org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
         job.enqueue();
         jobRunr.save(job);
+    }
+
+    /** Whether factory still has the image's record, asked by GET as any client would. */
+    boolean factoryHolds(String imageId) {
+        try {
+            new FactoryClient(new OkHttpClient(), new ObjectMapper(), factory.baseUrl()).getTargetImage(imageId);
+            return true;
+        } catch (FactoryException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     StateName jobRunrState(UUID jobId) {

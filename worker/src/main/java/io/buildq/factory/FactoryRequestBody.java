@@ -1,0 +1,71 @@
+package io.buildq.factory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import okhttp3.FormBody;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
+
+/**
+ * A request body real Image Factory can read. Its REST layer (bottle 0.10.9) parses JSON only when
+ * {@code 0 < Content-Length < 102400} ({@code BaseRequest.json}, MEMFILE_MAX), and
+ * {@code RESTtools.form_data_for_content_type} then encodes every string as ASCII, so a larger body or
+ * any non-ASCII text is a 500 (real-install-notes.md Q9). Form-encoded bodies have neither limit.
+ *
+ * <p>So: JSON, wrapped in the singular root key with the callbacks in {@code parameters}, as Tim and
+ * aeolus-image sent it, when it fits; otherwise the same fields flat in an
+ * {@code application/x-www-form-urlencoded} UTF-8 body <em>without</em> {@code parameters}. A form
+ * cannot carry them: factory hands the field over as a string, and {@code Builder.customize_image_for_target}
+ * tests {@code 'callbacks' in parameters} (true for the substring) and then indexes the string, a
+ * TypeError after the record was saved: a 500 and an orphan image (imgfac/Builder.py). Such a
+ * build is followed by polling alone.
+ */
+public final class FactoryRequestBody {
+
+    /** Bottle 0.10's MEMFILE_MAX: JSON bodies of this many bytes or more are not parsed. */
+    public static final int JSON_LIMIT = 102_400;
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
+
+    private FactoryRequestBody() {
+    }
+
+    /** The body for {@code fields} under {@code root}, with the callbacks when JSON can carry them. */
+    public static RequestBody of(ObjectMapper json, String root, Map<String, String> fields, List<String> callbacks) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode image = body.putObject(root);
+        fields.forEach(image::put);
+        if (!callbacks.isEmpty()) {
+            image.putObject("parameters").set("callbacks", json.valueToTree(callbacks));
+        }
+        byte[] encoded = body.toString().getBytes(StandardCharsets.UTF_8);
+        if (fitsJson(encoded)) {
+            return RequestBody.create(encoded, JSON);
+        }
+        FormBody.Builder form = new FormBody.Builder(StandardCharsets.UTF_8);
+        fields.forEach(form::add);
+        return form.build();
+    }
+
+    /** Whether factory's JSON parser takes these bytes: under 102,400 of them, all ASCII. */
+    public static boolean fitsJson(byte[] encoded) {
+        if (encoded.length == 0 || encoded.length >= JSON_LIMIT) {
+            return false;
+        }
+        for (byte b : encoded) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An empty form: what a DELETE without fields must still carry (Q9: typed, with Content-Length 0). */
+    public static RequestBody emptyForm() {
+        return RequestBody.create(new byte[0], FORM);
+    }
+}
