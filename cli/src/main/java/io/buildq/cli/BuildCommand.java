@@ -48,6 +48,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--push", description = "an account file to push to when the account's target is built; repeat for more")
     List<Path> accounts = new ArrayList<>();
 
+    @Option(names = "--pool-family", description = "the Conductor pool family the image belongs to, written as its "
+            + "'environment' in iwhd so that Conductor lists it (an image without one is invisible there)")
+    String poolFamily;
+
     @Option(names = "--idempotency-key", description = "the same key with the same request gives the same build")
     String idempotencyKey;
 
@@ -63,6 +67,9 @@ final class BuildCommand implements Callable<Integer> {
             throw new IllegalArgumentException("template: cannot read " + template);
         }
         BuildRequest request = new BuildRequest(image, imageId, templateXml, targets, idempotencyKey);
+        if (poolFamily != null) {
+            request = request.withPoolFamily(poolFamily);
+        }
         List<ProviderAccount> pushTo = AccountFile.readAll(accounts, System.getenv());
         try (QueueOptions.OpenQueue open = queue.open()) {
             UUID buildId = pushTo.isEmpty() ? open.queue().build(request) : open.queue().buildAndPush(request, pushTo);

@@ -13,7 +13,9 @@ import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.sim.factory.FactorySimulator;
+import io.buildq.sim.http.SelfSignedCertificate;
 import io.buildq.sim.iwhd.IwhdSimulator;
+import io.buildq.tls.FactoryTrust;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.worker.BuildqWorker;
@@ -22,7 +24,9 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,6 +99,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--exit-when-done", description = "stop once the sample build has finished (for scripts)")
     boolean exitWhenDone;
 
+    @Option(names = "--stock", description = "simulate a stock Aeolus install: factory over HTTPS with a certificate "
+            + "made at start (768-bit RSA, MD5, as paste's), OAuth on factory and iwhd, and GET showing only what "
+            + "factory saved; the worker pins the certificate and signs its requests")
+    boolean stock;
+
+    /** The demo's OAuth consumer: aeolus-configure generated one key and secret for Conductor and copied them. */
+    private static final String DEMO_OAUTH_KEY = "conductor-demo";
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -106,24 +118,46 @@ final class DemoCommand implements Callable<Integer> {
         try {
             new BuildqMigrations(dataSource).migrate();
             // Verbose: the simulator shows live percent over GET so the progress bar moves. Real
-            // factory showed NEW until the end; `buildq simulate factory` without --verbose does too.
-            FactorySimulator factory = FactorySimulator.builder().port(factoryPort)
-                    .stepDuration(Duration.ofMillis(stepMillis)).verbose(true).start();
+            // factory showed NEW until the end; `buildq simulate factory` without --verbose does too,
+            // and so does --stock.
+            String factorySecret = stock ? randomSecret() : null;
+            String iwhdSecret = stock ? randomSecret() : null;
+            FactorySimulator.Builder factorySettings = FactorySimulator.builder().port(factoryPort)
+                    .stepDuration(Duration.ofMillis(stepMillis)).verbose(!stock);
+            IwhdSimulator.Builder iwhdSettings = IwhdSimulator.builder().port(iwhdPort);
+            if (stock) {
+                factorySettings.https(SelfSignedCertificate.Profile.PASTE).oauthClient(DEMO_OAUTH_KEY, factorySecret);
+                iwhdSettings.oauthClient(DEMO_OAUTH_KEY, iwhdSecret);
+            }
+            FactorySimulator factory = factorySettings.start();
             running.add(0, factory);
-            IwhdSimulator iwhd = IwhdSimulator.builder().port(iwhdPort).start();
+            IwhdSimulator iwhd = iwhdSettings.start();
             running.add(0, iwhd);
             // The demo's own key; production gives workers and enqueuers the same BUILDQ_SECRET_KEY.
             CredentialCipher cipher = CredentialCipher.generatedKeyFile(dataDir.resolve("secret.key"));
-            BuildqWorker worker = BuildqWorker.start(dataSource, WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
+            WorkerSettings workerSettings = WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                     .withWorkers(4)
                     .withCallback(new InetSocketAddress("127.0.0.1", callbackPort), null)
-                    .withFactoryPollInterval(Duration.ofMillis(Math.max(1000, stepMillis / 2))), cipher);
+                    .withFactoryPollInterval(Duration.ofMillis(Math.max(1000, stepMillis / 2)));
+            if (stock) {
+                // What an operator does with paste's certificate: read its fingerprint and pin it
+                // (it changes at every factory start, real-install-notes.md Q3).
+                workerSettings = workerSettings
+                        .withFactoryTrust(FactoryTrust.pinnedSha256(SelfSignedCertificate.sha256Hex(factory.certificate())))
+                        .withFactoryOAuth(DEMO_OAUTH_KEY, factorySecret)
+                        .withIwhdOAuth(DEMO_OAUTH_KEY, iwhdSecret);
+            }
+            BuildqWorker worker = BuildqWorker.start(dataSource, workerSettings, cipher);
             running.add(0, worker);
             BuildqDashboard dashboard = BuildqDashboard.start(dataSource, DashboardSettings.loopback(dashboardPort));
             running.add(0, dashboard);
             // The worker shares this process: it starts what the queue enqueues at once (H2 has no NOTIFY).
-            BuildQueue queue = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl())
-                    .onEnqueued(worker.pickupSignal()).build();
+            BuildQueue.Builder queueSettings = BuildQueue.builder(dataSource).credentialCipher(cipher).iwhd(iwhd.baseUrl())
+                    .onEnqueued(worker.pickupSignal());
+            if (stock) {
+                queueSettings.iwhdOAuth(DEMO_OAUTH_KEY, iwhdSecret);
+            }
+            BuildQueue queue = queueSettings.build();
             running.add(0, queue);
             StatusServer status = StatusServer.start(queue, DashboardSettings.loopback(statusPort),
                     "http://127.0.0.1:" + dashboard.port());
@@ -136,8 +170,8 @@ final class DemoCommand implements Callable<Integer> {
                     buildq demo is running (Ctrl-C stops it).
                       JobRunr dashboard   http://127.0.0.1:%d/dashboard
                       status page         http://127.0.0.1:%d/builds   (retry and cancel from here too)
-                      factory simulator   %s   (verbose: live progress over GET)
-                      iwhd simulator      %s
+                      factory simulator   %s   (%s)
+                      iwhd simulator      %s   (%s)
                       database            %s
 
                     Enqueued build %s of image demo-web-server for ec2 and rhevm, each to be pushed to
@@ -146,7 +180,10 @@ final class DemoCommand implements Callable<Integer> {
                     under Succeeded and rhevm under Failed with factory's error text; then the ec2 push runs,
                     and the rhevm push fails with "build failed". Each line below is a change.
 
-                    """, dashboard.port(), status.port(), factory.baseUrl(), iwhd.baseUrl(), url, buildId);
+                    """, dashboard.port(), status.port(), factory.baseUrl(),
+                    stock ? "stock install: HTTPS with certificate " + SelfSignedCertificate.sha256Hex(factory.certificate())
+                            + ", OAuth on, GET shows what factory saved" : "verbose: live progress over GET",
+                    iwhd.baseUrl(), stock ? "OAuth on" : "no OAuth, as iwhd 0.96", url, buildId);
             out.flush();
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             Map<String, String> lastLines = new HashMap<>();
@@ -211,6 +248,12 @@ final class DemoCommand implements Callable<Integer> {
             lastLines.put("_finished", "done");
         }
         out.flush();
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static void closeAll(List<AutoCloseable> running) {

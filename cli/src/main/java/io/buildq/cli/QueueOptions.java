@@ -18,6 +18,15 @@ final class QueueOptions {
             description = "iwhd's root, for the catalog (env BUILDQ_IWHD_URL)")
     String iwhdUrl;
 
+    @Option(names = "--iwhd-oauth-key", defaultValue = "${env:BUILDQ_IWHD_OAUTH_KEY}",
+            description = "sign iwhd requests with two-legged OAuth 1.0 using this consumer key (env BUILDQ_IWHD_OAUTH_KEY;"
+                    + " the secret only by env BUILDQ_IWHD_OAUTH_SECRET)")
+    String iwhdOAuthKey;
+
+    @Option(names = "--target-names", defaultValue = "${env:BUILDQ_TARGET_NAMES:-literal}",
+            description = "literal or tim, as the workers register target images (env BUILDQ_TARGET_NAMES, default ${DEFAULT-VALUE})")
+    String targetNames;
+
     @Option(names = "--json", description = "print JSON, for scripts")
     boolean json;
 
@@ -44,7 +53,11 @@ final class QueueOptions {
         try {
             BuildQueue.Builder builder = BuildQueue.builder(dataSource).credentialCipher(cipher);
             if (iwhdUrl != null && !iwhdUrl.isBlank()) {
-                builder.iwhd(iwhdUrl);
+                builder.iwhd(iwhdUrl).targetNames(WorkerCommand.WorkerOptions.targetNames(targetNames));
+                if (iwhdOAuthKey != null && !iwhdOAuthKey.isBlank()) {
+                    builder.iwhdOAuth(iwhdOAuthKey, WorkerCommand.WorkerOptions.requiredSecret(
+                            WorkerCommand.WorkerOptions.IWHD_OAUTH_SECRET_VARIABLE, "--iwhd-oauth-key"));
+                }
             }
             return new OpenQueue(builder.build(), dataSource);
         } catch (RuntimeException e) {

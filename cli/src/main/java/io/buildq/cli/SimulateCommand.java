@@ -1,6 +1,7 @@
 package io.buildq.cli;
 
 import io.buildq.sim.factory.FactorySimulator;
+import io.buildq.sim.http.SelfSignedCertificate;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -33,8 +34,24 @@ final class SimulateCommand {
         @Option(names = "--verbose", description = "show live status and percent over GET (real factory did not)")
         boolean verbose;
 
-        @Option(names = "--max-concurrent-builds", defaultValue = "2", description = "factory's build slots (default ${DEFAULT-VALUE})")
+        @Option(names = "--max-concurrent-builds", defaultValue = "0",
+                description = "not faithful: limit builds at once (real REST v2 has no limit; default ${DEFAULT-VALUE}, none)")
         int maxConcurrentBuilds;
+
+        @Option(names = "--https", paramLabel = "PROFILE",
+                description = "serve HTTPS with a new self-signed certificate made at start: paste (768-bit RSA, MD5, "
+                        + "CN '*', as a stock factory) or modern (2048-bit RSA, SHA-256, for localhost); prints its "
+                        + "SHA-256 fingerprint")
+        String https;
+
+        @Option(names = "--callback-before-save-millis", defaultValue = "0",
+                description = "send the COMPLETE/FAILED callback this long before GET shows the outcome (real factory "
+                        + "races the two; default ${DEFAULT-VALUE})")
+        long callbackBeforeSaveMillis;
+
+        @Option(names = "--oauth-strict-rfc",
+                description = "not faithful: count query parameters once in the OAuth base string (python-oauth2 counted them twice)")
+        boolean oauthStrictRfc;
 
         @Option(names = "--build-failure-rate", defaultValue = "0",
                 description = "share of builds that end FAILED, 0 to 1 (JSON buildFailureRate)")
@@ -58,7 +75,16 @@ final class SimulateCommand {
             FactorySimulator.Builder builder = FactorySimulator.builder().address(host).port(port)
                     .stepDuration(Duration.ofMillis(stepMillis)).verbose(verbose)
                     .maxConcurrentBuilds(maxConcurrentBuilds)
+                    .callbackBeforeSave(Duration.ofMillis(callbackBeforeSaveMillis))
+                    .oauthStrictRfc(oauthStrictRfc)
                     .faults(faults.settings(buildFailureRate, loseCallbacks));
+            if (https != null) {
+                builder.https(switch (https) {
+                    case "paste" -> SelfSignedCertificate.Profile.PASTE;
+                    case "modern" -> SelfSignedCertificate.Profile.MODERN;
+                    default -> throw new IllegalArgumentException("--https must be paste or modern, was '" + https + "'");
+                });
+            }
             if (oauthKey != null) {
                 if (oauthSecret == null || oauthSecret.isEmpty()) {
                     throw new IllegalArgumentException("--oauth-key needs --oauth-secret (or BUILDQ_SIM_OAUTH_SECRET)");
@@ -67,6 +93,12 @@ final class SimulateCommand {
             }
             FactorySimulator factory = builder.start();
             System.out.println("Image Factory simulator: " + factory.baseUrl());
+            if (factory.certificate() != null) {
+                System.out.println("certificate SHA-256 (for a worker's --factory-tls-pin): "
+                        + SelfSignedCertificate.sha256Hex(factory.certificate()));
+            }
+            System.out.println("restart it as a factory restart would (in-flight images stay NEW): curl -X POST "
+                    + factory.baseUrl().replace("/imagefactory", "") + "/_sim/restart");
             Processes.runUntilStopped(factory::close);
             return 0;
         }
@@ -85,13 +117,28 @@ final class SimulateCommand {
         @Option(names = "--strict-queries", description = "answer 400 to a query that does not parse (real iwhd returned everything)")
         boolean strictQueries;
 
+        @Option(names = "--oauth-key", description = "require two-legged OAuth 1.0 with this consumer key, as "
+                + "aeolus-configure set iwhd up (off by default, as iwhd 0.96)")
+        String oauthKey;
+
+        @Option(names = "--oauth-secret", defaultValue = "${env:BUILDQ_SIM_OAUTH_SECRET}",
+                description = "the consumer secret for --oauth-key (env BUILDQ_SIM_OAUTH_SECRET)")
+        String oauthSecret;
+
         @Mixin
         FaultOptions faults;
 
         @Override
         public Integer call() {
-            IwhdSimulator iwhd = IwhdSimulator.builder().address(host).port(port).strictQueries(strictQueries)
-                    .faults(faults.settings(0, 0)).start();
+            IwhdSimulator.Builder builder = IwhdSimulator.builder().address(host).port(port).strictQueries(strictQueries)
+                    .faults(faults.settings(0, 0));
+            if (oauthKey != null) {
+                if (oauthSecret == null || oauthSecret.isEmpty()) {
+                    throw new IllegalArgumentException("--oauth-key needs --oauth-secret (or BUILDQ_SIM_OAUTH_SECRET)");
+                }
+                builder.oauthClient(oauthKey, oauthSecret);
+            }
+            IwhdSimulator iwhd = builder.start();
             System.out.println("iwhd simulator: " + iwhd.baseUrl());
             Processes.runUntilStopped(iwhd::close);
             return 0;

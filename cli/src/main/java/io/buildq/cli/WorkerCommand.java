@@ -1,12 +1,15 @@
 package io.buildq.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.buildq.build.TargetNames;
 import io.buildq.retry.Backoff;
 import io.buildq.secret.CredentialCipher;
+import io.buildq.tls.FactoryTrust;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,6 +56,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     /** The worker's settings as flags and BUILDQ_* variables; shared with {@code demo}. */
     static final class WorkerOptions {
+        static final String IWHD_OAUTH_SECRET_VARIABLE = "BUILDQ_IWHD_OAUTH_SECRET";
+
         @Option(names = "--factory", required = true, defaultValue = "${env:BUILDQ_FACTORY_URL}",
                 description = "Image Factory's REST root (env BUILDQ_FACTORY_URL), e.g. http://localhost:8075/imagefactory")
         String factoryUrl;
@@ -89,6 +94,40 @@ final class WorkerCommand implements Callable<Integer> {
                 description = "the consumer secret (env BUILDQ_FACTORY_OAUTH_SECRET; prefer the variable)")
         String factoryOAuthSecret;
 
+        @Option(names = "--iwhd-oauth-key", defaultValue = "${env:BUILDQ_IWHD_OAUTH_KEY}",
+                description = "sign every iwhd request with two-legged OAuth 1.0 using this consumer key, as "
+                        + "aeolus-configure sets iwhd up (env BUILDQ_IWHD_OAUTH_KEY; the secret only by env "
+                        + "BUILDQ_IWHD_OAUTH_SECRET)")
+        String iwhdOAuthKey;
+
+        @Option(names = "--factory-tls", defaultValue = "${env:BUILDQ_FACTORY_TLS:-system}",
+                description = "how to trust an https factory's certificate: system (the JDK's trust store), or insecure "
+                        + "(whatever factory presents; logged loudly) (env BUILDQ_FACTORY_TLS, default ${DEFAULT-VALUE}); "
+                        + "--factory-tls-cert and --factory-tls-pin choose the other two ways")
+        String factoryTls;
+
+        @Option(names = "--factory-tls-cert", defaultValue = "${env:BUILDQ_FACTORY_TLS_CERT}",
+                description = "trust exactly the certificate(s) in this PEM file for factory (env BUILDQ_FACTORY_TLS_CERT), "
+                        + "e.g. the one factory was started with --ssl_pem")
+        Path factoryTlsCert;
+
+        @Option(names = "--factory-tls-pin", defaultValue = "${env:BUILDQ_FACTORY_TLS_PIN}",
+                description = "trust only a factory certificate with this SHA-256 fingerprint, AB:CD:... or hex "
+                        + "(env BUILDQ_FACTORY_TLS_PIN); paste's default certificate changes at every factory start")
+        String factoryTlsPin;
+
+        @Option(names = "--target-names", defaultValue = "${env:BUILDQ_TARGET_NAMES:-literal}",
+                description = "the target name a target image carries in iwhd: literal (the Deltacloud driver's, as "
+                        + "iwhd-era Conductor compares them) or tim (mock as MockSphere, openstack as openstack-kvm); the "
+                        + "catalog must use the same (env BUILDQ_TARGET_NAMES, default ${DEFAULT-VALUE})")
+        String targetNames;
+
+        @Option(names = "--build-deadline", defaultValue = "${env:BUILDQ_BUILD_DEADLINE_MINUTES:-360}",
+                description = "minutes factory may take to finish one image before buildq takes it as lost (a factory "
+                        + "restart leaves it NEW forever), deletes it and fails the build, retryable "
+                        + "(env BUILDQ_BUILD_DEADLINE_MINUTES, default ${DEFAULT-VALUE})")
+        long buildDeadlineMinutes;
+
         @Option(names = "--retry-for", defaultValue = "${env:BUILDQ_RETRY_MINUTES:-30}",
                 description = "minutes a build keeps retrying while factory or iwhd is unreachable or answers 5xx, "
                         + "before it fails (env BUILDQ_RETRY_MINUTES, default ${DEFAULT-VALUE})")
@@ -101,7 +140,8 @@ final class WorkerCommand implements Callable<Integer> {
 
         @Option(names = "--factory-slots", defaultValue = "${env:BUILDQ_FACTORY_SLOTS:-2}",
                 description = "builds running against the factory at once, over every worker that uses it; give every "
-                        + "worker the same number (env BUILDQ_FACTORY_SLOTS, default ${DEFAULT-VALUE}, factory's own)")
+                        + "worker the same number (env BUILDQ_FACTORY_SLOTS, default ${DEFAULT-VALUE}). Factory's REST v2 "
+                        + "starts every build it is given at once, each a VM install on factory's host: this is the only limit")
         int factorySlots;
 
         WorkerSettings settings() {
@@ -120,7 +160,48 @@ final class WorkerCommand implements Callable<Integer> {
                     .withBackoff(new Backoff(Backoff.defaults().first(), Backoff.defaults().max(),
                             Duration.ofMinutes(retryMinutes)))
                     .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds))
-                    .withFactorySlots(factorySlots);
+                    .withFactorySlots(factorySlots)
+                    .withBuildDeadline(Duration.ofMinutes(buildDeadlineMinutes))
+                    .withFactoryTrust(factoryTrust())
+                    .withTargetNames(targetNames(targetNames))
+                    .withIwhdOAuth(blankToNull(iwhdOAuthKey), iwhdOAuthKey == null || iwhdOAuthKey.isEmpty() ? null
+                            : requiredSecret(IWHD_OAUTH_SECRET_VARIABLE, "--iwhd-oauth-key"));
+        }
+
+        private FactoryTrust factoryTrust() {
+            boolean cert = factoryTlsCert != null && !factoryTlsCert.toString().isEmpty();
+            boolean pin = factoryTlsPin != null && !factoryTlsPin.isEmpty();
+            if (cert && pin) {
+                throw new IllegalArgumentException("give --factory-tls-cert or --factory-tls-pin, not both");
+            }
+            if (cert) {
+                return FactoryTrust.certificateFile(factoryTlsCert);
+            }
+            if (pin) {
+                return FactoryTrust.pinnedSha256(factoryTlsPin);
+            }
+            return switch (factoryTls) {
+                case "system" -> FactoryTrust.systemDefault();
+                case "insecure" -> FactoryTrust.insecure();
+                default -> throw new IllegalArgumentException(
+                        "--factory-tls must be system or insecure, was '" + factoryTls + "'");
+            };
+        }
+
+        static TargetNames targetNames(String preset) {
+            return switch (preset) {
+                case "literal" -> TargetNames.literal();
+                case "tim" -> TargetNames.timEra();
+                default -> throw new IllegalArgumentException("--target-names must be literal or tim, was '" + preset + "'");
+            };
+        }
+
+        static String requiredSecret(String variable, String flag) {
+            String secret = System.getenv(variable);
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalArgumentException(flag + " needs its secret in the environment variable " + variable);
+            }
+            return secret;
         }
 
         private static String blankToNull(String value) {
