@@ -1,13 +1,17 @@
 package io.buildq.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
+import io.buildq.factory.FactoryClient;
+import io.buildq.factory.FactoryException;
 import io.buildq.job.JobStatus;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.sim.factory.FactorySimulator;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import okhttp3.OkHttpClient;
 import org.jobrunr.jobs.states.StateName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,7 +188,10 @@ class OperatorBrowserTest {
         });
 
         wait.until(driver -> "CANCELLED".equals(shownStatus(running.jobId())));
-        await().atMost(BOUND).until(() -> factory.reportedStatuses(running.factoryImageId()).contains("DELETED"));
+        // Real factory removes the record at once (and lets the build run on): GET answers 404.
+        FactoryClient client = new FactoryClient(new OkHttpClient(), new ObjectMapper(), factory.baseUrl());
+        await().atMost(BOUND).untilAsserted(() -> assertThatThrownBy(() -> client.getTargetImage(running.factoryImageId()))
+                .isInstanceOfSatisfying(FactoryException.class, e -> assertThat(e.status()).isEqualTo(404)));
         assertThat(queue.status(buildId).target("rhevm").status()).isEqualTo(JobStatus.CANCELLED);
         await().atMost(BOUND).until(() -> stateOf(running.jobId()) == StateName.DELETED);
     }

@@ -126,7 +126,9 @@ abstract class CommandLineContract {
         JsonNode status = lastJson(failed.out());
         String jobId = status.at("/targets/0/jobId").asText();
         assertThat(status.at("/targets/0/status").asText()).isEqualTo("FAILED");
-        assertThat(status.at("/targets/0/error").asText()).contains("has failed its build");
+        // Every image failed, the base image (the OS install) first: the row says so with its error.
+        assertThat(status.at("/targets/0/error").asText()).contains("The base image (OS install)")
+                .contains("Simulated build failure");
 
         Run retry = run("retry", jobId);
         assertThat(retry.exitCode()).as(retry.err()).isZero();

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PackagedDemoIT {
 
     @Test
-    void thePackagedJarRunsTheDemoToItsEnd(@TempDir Path dataDir) throws IOException, InterruptedException {
+    void thePackagedJarRunsTheStockInstallDemoToItsEnd(@TempDir Path dataDir) throws IOException, InterruptedException {
         Path jar = Path.of("target", "buildq.jar");
         assertThat(jar).exists();
         Path output = dataDir.resolve("demo.out");
         Process demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "demo", "--data-dir", dataDir.resolve("data").toString(), "--dashboard-port", "0",
                 "--status-port", "0", "--factory-port", "0", "--iwhd-port", "0", "--callback-port", "0",
-                "--step-millis", "50", "--exit-when-done"))
+                "--step-millis", "50", "--exit-when-done", "--stock"))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -37,7 +37,10 @@ class PackagedDemoIT {
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(ended).as(printed).isTrue();
         assertThat(demo.exitValue()).as(printed).isZero();
-        assertThat(printed).containsPattern("push +ec2-us-east-1 +COMPLETE")
+        // --stock: factory over HTTPS with paste's kind of certificate and OAuth on factory and iwhd,
+        // which also shows that BouncyCastle (the simulator's certificates) works from the shaded jar.
+        assertThat(printed).containsPattern("factory simulator +https://127\\.0\\.0\\.1:\\d+/imagefactory +\\(stock install")
+                .containsPattern("push +ec2-us-east-1 +COMPLETE")
                 .containsPattern("ec2-us-east-1 +ec2 +pushed")
                 .containsPattern("rhevm-lab +rhevm +not_built")
                 .doesNotContain("NoClassDefFoundError");

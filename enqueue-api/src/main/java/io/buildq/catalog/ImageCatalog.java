@@ -44,10 +44,11 @@ public final class ImageCatalog {
     }
 
     public Catalog catalog(UUID imageId, List<ProviderAccount> accounts) {
-        List<JobRow> inFlight = store.jobsOfImage(imageId).stream()
+        List<JobRow> rows = store.jobsOfImage(imageId);
+        List<JobRow> inFlight = rows.stream()
                 .filter(row -> row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING)
                 .toList();
-        Optional<String> latest = latestBuild(imageId.toString());
+        Optional<String> latest = latestBuild(imageId.toString(), rows);
         // The latest build's target images by target, read once for all accounts.
         Map<String, String> targetImages = new HashMap<>();
         latest.ifPresent(build -> {
@@ -131,15 +132,27 @@ public final class ImageCatalog {
     }
 
     /**
-     * The newer, by the build's timestamp, of the image's {@code latest_build} and
-     * {@code latest_unpushed}; a value that is not a key in {@code builds} (such as the text
-     * {@code "None"} factory writes after a push, Q10) is ignored.
+     * The newest, by the build's timestamp, of the image's {@code latest_build}, its
+     * {@code latest_unpushed}, and buildq's own newest build with a completed target; a value that
+     * is not a key in {@code builds} (such as the text {@code "None"} factory writes after a push,
+     * Q10) is ignored. The last is buildq's addition: as factory v1 did, the image's attributes name
+     * a build only once every target (or push) of it completed, so that Conductor never shows a
+     * half-built version; buildq's catalog answers for the targets that did complete.
      */
-    private Optional<String> latestBuild(String imageId) {
+    private Optional<String> latestBuild(String imageId, List<JobRow> rows) {
         Optional<String> best = Optional.empty();
         double bestTime = Double.NEGATIVE_INFINITY;
+        Optional<String> ownNewest = rows.stream()
+                .filter(row -> row.kind() == JobKind.BUILD && row.status() == JobStatus.COMPLETE)
+                .max(java.util.Comparator.comparing(JobRow::createdAt))
+                .map(row -> row.requestId().toString());
+        List<Optional<String>> candidates = new ArrayList<>();
         for (String attribute : List.of("latest_build", "latest_unpushed")) {
-            Optional<String> build = iwhd.getAttribute("images", imageId, attribute).filter(value -> !value.equals(NONE));
+            candidates.add(iwhd.getAttribute("images", imageId, attribute));
+        }
+        candidates.add(ownNewest);
+        for (Optional<String> candidate : candidates) {
+            Optional<String> build = candidate.filter(value -> !value.equals(NONE));
             if (build.isEmpty()) {
                 continue;
             }

@@ -139,6 +139,27 @@ abstract class PushPipelineContract {
     }
 
     @Test
+    void aBuildWithOneFailedTargetLeavesTheImageAttributesAloneYetTheCatalogShowsWhatCompleted() {
+        UUID imageId = UUID.randomUUID();
+        ProviderAccount ec2 = ec2("ca-central-1", "AKIAHALF", "half-secret");
+        ProviderAccount rhevm = rhevm("rhevm-half", "admin@half", "half-secret");
+        UUID buildId = pipeline.queue.buildAndPush(BuildRequest.of("half", BuildPipelineContract.TEMPLATE.formatted(
+                "simulate-failure:rhevm"), List.of("ec2", "rhevm")).withImageId(imageId), List.of(ec2, rhevm));
+
+        BuildStatus status = awaitFinished(buildId);
+
+        assertThat(status.push("ec2-ca-central-1").status()).isEqualTo(JobStatus.COMPLETE);
+        // As factory v1 left it (Q10): neither latest_unpushed nor latest_build names a half-failed build.
+        assertThat(pipeline.iwhd.attributes("images", imageId.toString()).orElseThrow())
+                .doesNotContainKeys("latest_unpushed", "latest_build");
+        Catalog catalog = pipeline.queue.catalog(imageId, List.of(ec2, rhevm));
+        assertThat(catalog.latestBuildId()).isEqualTo(buildId.toString());
+        assertThat(catalog.entry("ec2-ca-central-1").state()).isEqualTo(CatalogState.PUSHED);
+        assertThat(catalog.entry("rhevm-half").state()).isEqualTo(CatalogState.NOT_BUILT);
+        assertThat(catalog.targetsToBuild()).containsExactly("rhevm");
+    }
+
+    @Test
     void aFailedBuildFailsItsPushesWithTheReasonAndOnceRetriedAndCompleteTheyRun() {
         pipeline.factory.faults().set(FaultSettings.none().withBuildFailureRate(1.0));
         UUID buildId;

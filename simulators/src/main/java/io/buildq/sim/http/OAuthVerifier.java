@@ -13,8 +13,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,12 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
  * Two-legged OAuth 1.0 (HMAC-SHA1, no token) as Image Factory and Aeolus's iwhd checked it.
  * {@link #factoryRefusal} is factory's check exactly (real-install-notes Q1: imgfac/rest/OAuthTools.py
  * {@code validate_two_leg_oauth} over python-oauth2 1.5.211 {@code Request.from_request} and
- * {@code Server.verify_request}), flaws included; {@link #refusal} is the simpler check the iwhd
- * simulator uses.
+ * {@code Server.verify_request}), flaws included. {@link #sign} and {@link #encode} are RFC 5849's,
+ * shared with the iwhd simulator's check.
  */
 public final class OAuthVerifier {
-
-    private static final Pattern PARAM = Pattern.compile("([A-Za-z_]+)=\"([^\"]*)\"");
 
     private final Map<String, String> secretsByKey;
 
@@ -43,55 +39,6 @@ public final class OAuthVerifier {
 
     public OAuthVerifier(Map<String, String> secretsByKey) {
         this.secretsByKey = Map.copyOf(secretsByKey);
-    }
-
-    /** Null if the request is signed correctly, else the text of factory's refusal. */
-    public String refusal(HttpExchange exchange) throws IOException {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.startsWith("OAuth ")) {
-            return "Unauthorized: missing authorization";
-        }
-        Map<String, String> oauth = new LinkedHashMap<>();
-        Matcher matcher = PARAM.matcher(header);
-        while (matcher.find()) {
-            oauth.put(matcher.group(1), decode(matcher.group(2)));
-        }
-        String secret = secretsByKey.get(oauth.get("oauth_consumer_key"));
-        if (secret == null) {
-            return "Unauthorized: authorization failed";
-        }
-        byte[] body = SimulatorServer.readBody(exchange);
-        exchange.setStreams(new ByteArrayInputStream(body), null); // the handler reads the body again
-        if (!"HMAC-SHA1".equals(oauth.get("oauth_signature_method"))) {
-            return "OAuth validation failed: Signature method " + oauth.get("oauth_signature_method") + " not supported";
-        }
-        List<String[]> params = new ArrayList<>();
-        String query = exchange.getRequestURI().getRawQuery();
-        if (query != null) {
-            addForm(params, query);
-        }
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-            addForm(params, new String(body, StandardCharsets.UTF_8));
-        } else if (oauth.containsKey("oauth_body_hash")) {
-            String expected = Base64.getEncoder().encodeToString(sha1(body));
-            if (!expected.equals(oauth.get("oauth_body_hash"))) {
-                return "OAuth validation failed: Invalid body hash";
-            }
-        }
-        oauth.forEach((name, value) -> {
-            if (!name.equals("oauth_signature") && !name.equals("realm")) {
-                params.add(new String[] {name, value});
-            }
-        });
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        String baseUrl = "http://" + host.toLowerCase() + exchange.getRequestURI().getRawPath();
-        String expected = sign(exchange.getRequestMethod(), baseUrl, params, secret);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                String.valueOf(oauth.get("oauth_signature")).getBytes(StandardCharsets.UTF_8))) {
-            return "OAuth validation failed: Invalid signature";
-        }
-        return null;
     }
 
     /**
@@ -279,7 +226,8 @@ public final class OAuthVerifier {
         return decode(text.replaceAll("%(?![0-9A-Fa-f]{2})", "%25"));
     }
 
-    static String sign(String method, String baseUrl, List<String[]> params, String consumerSecret) {
+    /** RFC 5849 3.4.2: the HMAC-SHA1 signature of the base string, keyed with the consumer secret and no token. */
+    public static String sign(String method, String baseUrl, List<String[]> params, String consumerSecret) {
         List<String> encoded = new ArrayList<>();
         for (String[] param : params) {
             encoded.add(encode(param[0]) + "=" + encode(param[1]));
@@ -295,19 +243,8 @@ public final class OAuthVerifier {
         }
     }
 
-    private static void addForm(List<String[]> params, String form) {
-        for (String pair : form.split("&")) {
-            if (!pair.isEmpty()) {
-                int eq = pair.indexOf('=');
-                String name = eq < 0 ? pair : pair.substring(0, eq);
-                String value = eq < 0 ? "" : pair.substring(eq + 1);
-                params.add(new String[] {formDecode(name), formDecode(value)});
-            }
-        }
-    }
-
     /** RFC 3986 percent-encoding: everything but unreserved characters. */
-    static String encode(String text) {
+    public static String encode(String text) {
         StringBuilder out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
@@ -327,13 +264,5 @@ public final class OAuthVerifier {
 
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] sha1(byte[] body) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,19 +1,16 @@
 package io.buildq.sim.iwhd;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.buildq.sim.http.OAuthVerifier;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o -u users.js}; real-install-notes.md Q2):
@@ -71,40 +68,8 @@ final class IwhdOAuthVerifier {
             }
         }
         String baseUrl = "http://" + withoutDefaultPort(host.toLowerCase()) + exchange.getRequestURI().getRawPath();
-        String expected = signature(exchange.getRequestMethod(), baseUrl, params, secret);
+        String expected = OAuthVerifier.sign(exchange.getRequestMethod(), baseUrl, params, secret);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** RFC 5849 3.4.2 HMAC-SHA1 with an empty token secret. */
-    static String signature(String method, String baseUrl, List<String[]> params, String consumerSecret) {
-        List<String> encoded = new ArrayList<>();
-        for (String[] param : params) {
-            encoded.add(encode(param[0]) + "=" + encode(param[1]));
-        }
-        encoded.sort(null);
-        String base = method.toUpperCase() + "&" + encode(baseUrl) + "&" + encode(String.join("&", encoded));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec((encode(consumerSecret) + "&").getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(base.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JVM has HmacSHA1", e);
-        }
-    }
-
-    /** RFC 3986 percent-encoding: everything but unreserved characters. */
-    static String encode(String text) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(String.format("%02X", c));
-            }
-        }
-        return out.toString();
     }
 
     private static String withoutDefaultPort(String host) {
