@@ -17,6 +17,11 @@ final class FaultOptions {
     @Option(names = "--hang-rate", defaultValue = "0", description = "share of requests never answered (JSON hangRate)")
     double hangRate;
 
+    @Option(names = "--lose-answer-rate", defaultValue = "0",
+            description = "share of requests handled in full (the image created, the attribute written) whose answer is "
+                    + "then lost, the connection closed (JSON loseAnswerRate)")
+    double loseAnswerRate;
+
     @Option(names = "--latency-millis", defaultValue = "0", description = "delay added to every answer (JSON latencyMillis)")
     long latencyMillis;
 
@@ -24,7 +29,8 @@ final class FaultOptions {
     long seed;
 
     FaultSettings settings(double buildFailureRate, int loseCallbacks) {
-        return new FaultSettings(errorRate, dropRate, hangRate, Duration.ofMillis(latencyMillis), buildFailureRate,
+        return new FaultSettings(errorRate, dropRate, hangRate, loseAnswerRate, Duration.ofMillis(latencyMillis),
+                buildFailureRate,
                 loseCallbacks, seed);
     }
 }

@@ -133,6 +133,11 @@ final class WorkerCommand implements Callable<Integer> {
                         + "before it fails (env BUILDQ_RETRY_MINUTES, default ${DEFAULT-VALUE})")
         int retryMinutes;
 
+        @Option(names = "--retry-max-wait", defaultValue = "${env:BUILDQ_RETRY_MAX_WAIT_SECONDS:-60}",
+                description = "the longest wait, in seconds, between two tries of a failing call; waits start at 1 s "
+                        + "and double, jittered (env BUILDQ_RETRY_MAX_WAIT_SECONDS, default ${DEFAULT-VALUE})")
+        int retryMaxWaitSeconds;
+
         @Option(names = "--http-timeout", defaultValue = "${env:BUILDQ_HTTP_TIMEOUT_SECONDS:-60}",
                 description = "seconds a call to factory or iwhd may wait for an answer before it counts as a transient "
                         + "failure (env BUILDQ_HTTP_TIMEOUT_SECONDS, default ${DEFAULT-VALUE})")
@@ -157,8 +162,8 @@ final class WorkerCommand implements Callable<Integer> {
                     .withFactoryPollInterval(Duration.ofSeconds(factoryPollSeconds))
                     .withQueuePollInterval(Duration.ofSeconds(pollSeconds))
                     .withFactoryOAuth(blankToNull(factoryOAuthKey), blankToNull(factoryOAuthSecret))
-                    .withBackoff(new Backoff(Backoff.defaults().first(), Backoff.defaults().max(),
-                            Duration.ofMinutes(retryMinutes)))
+                    .withBackoff(new Backoff(Backoff.defaults().first(),
+                            Duration.ofSeconds(Math.max(retryMaxWaitSeconds, 1)), Duration.ofMinutes(retryMinutes)))
                     .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds))
                     .withFactorySlots(factorySlots)
                     .withBuildDeadline(Duration.ofMinutes(buildDeadlineMinutes))

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.buildq.api.BuildQueue;
 import io.buildq.api.QueueUnavailableException;
 import io.buildq.build.BuildRequest;
+import io.buildq.factory.FactoryClient;
 import io.buildq.job.JobStatus;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.push.ProviderAccount;
 import io.buildq.queue.JobRunrStorage;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.iwhd.IwhdSimulator;
@@ -34,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.ProcessingState;
 import org.jobrunr.jobs.states.StateName;
@@ -67,7 +72,8 @@ class FaultSuiteIT {
     void database() {
         db = TestDatabase.create(TestDatabase.Kind.POSTGRES);
         new BuildqMigrations(db.dataSource()).migrate();
-        queue = BuildQueue.create(db.dataSource());
+        queue = BuildQueue.builder(db.dataSource())
+                .credentialCipher(CredentialCipher.fromBase64(WorkerProcess.SECRET_KEY)).build();
         jobRunr = JobRunrStorage.open(db.dataSource(), JobRunrStorage.jsonMapper());
     }
 
@@ -124,6 +130,75 @@ class FaultSuiteIT {
                 resumedSeconds.get(resumedSeconds.size() - 1)));
         assertThat(lost).isZero();
         assertThat(duplicates).isZero();
+    }
+
+    @Test
+    void lostAnswersOnEveryFactoryAndIwhdRouteBuildAndPushEachImageOnce() throws Exception {
+        int count = FULL ? 200 : 10;
+        simulators(Duration.ofMillis(100));
+        startWorker(8, "--factory-slots", "100", "--retry-max-wait", "2");
+        startWorker(8, "--factory-slots", "100", "--retry-max-wait", "2");
+        // The service acts in full, then the answer is lost: the image exists, the attribute is written.
+        factory.faults().set(FaultSettings.none().withLoseAnswerRate(0.2).withSeed(21));
+        iwhd.faults().set(FaultSettings.none().withLoseAnswerRate(0.2).withSeed(22));
+        List<UUID> builds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            builds.add(queue.buildAndPush(BuildRequest.of("lossy-" + i, TEMPLATE, List.of("ec2")),
+                    List.of(new ProviderAccount("ec2-lossy-" + i, "ec2", "{\"name\": \"ec2-lossy\"}",
+                            "<ec2_credentials><access_key>AKIALOSSY" + i + "</access_key><secret_access_key>s"
+                                    + "</secret_access_key></ec2_credentials>"))));
+        }
+        await().atMost(Duration.ofMinutes(FULL ? 30 : 6)).until(() -> builds.stream()
+                .allMatch(id -> queue.status(id).isFinished()));
+        factory.faults().set(FaultSettings.none());
+        iwhd.faults().set(FaultSettings.none());
+        long completed = builds.stream().map(queue::status).filter(status -> status.targets().get(0).status()
+                == JobStatus.COMPLETE && status.pushes().get(0).status() == JobStatus.COMPLETE).count();
+        builds.stream().filter(id -> !(target(id).status() == JobStatus.COMPLETE))
+                .forEach(id -> System.out.println("FAULT SUITE not complete: " + history(id)));
+        FactoryClient client = new FactoryClient(new OkHttpClient(), new ObjectMapper(), factory.baseUrl());
+        int targetImages = client.listTargetImages().size();
+        int providerImages = client.listProviderImages().size();
+        figures(String.format("lost answers 20%% on every factory and iwhd route, %d build-and-push: completed=%d "
+                        + "factory_target_images=%d provider_images=%d duplicates=%d", count, completed, targetImages,
+                providerImages, targetImages + providerImages - 2 * count));
+        assertThat(completed).isEqualTo(count);
+        assertThat(targetImages).isEqualTo(count);
+        assertThat(providerImages).isEqualTo(count);
+    }
+
+    @Test
+    void killNineAfterFactoryAcceptedTheStartBeforeTheIdWasStoredBuildsNothingTwice() throws Exception {
+        int rounds = FULL ? 10 : 2;
+        simulators(Duration.ofMillis(200));
+        startWorker(4);
+        List<UUID> builds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // Factory creates the image, then holds its 202: the worker waits for an answer that never comes.
+            factory.faults().loseAnswerOfNext("POST", "/imagefactory/target_images", true);
+            int createdBefore = factory.createdTargetImages();
+            UUID buildId = queue.build(BuildRequest.of("accepted-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(buildId);
+            UUID jobId = target(buildId).jobId();
+            await().atMost(Duration.ofSeconds(60)).until(() -> factory.createdTargetImages() == createdBefore + 1
+                    && processingServer(jobId) != null);
+            assertThat(target(buildId).factoryImageId()).as("the id was not stored yet").isNull();
+            WorkerProcess victim = workerNamed(processingServer(jobId));
+            victim.kill();
+            workers.remove(victim);
+            startWorker(4);
+            await().atMost(Duration.ofMinutes(3)).until(() -> target(buildId).status().isTerminal());
+        }
+        long completed = builds.stream().filter(id -> target(id).status() == JobStatus.COMPLETE).count();
+        int duplicates = factory.createdTargetImages() - rounds;
+        FactoryClient client = new FactoryClient(new OkHttpClient(), new ObjectMapper(), factory.baseUrl());
+        long leaked = client.listTargetImages().stream()
+                .filter(id -> builds.stream().noneMatch(build -> id.equals(target(build).factoryImageId()))).count();
+        figures(String.format("kill -9 after factory accepted the POST, before the id was stored, x%d: completed=%d "
+                + "duplicates=%d leaked=%d", rounds, completed, duplicates, leaked));
+        assertThat(completed).isEqualTo(rounds);
+        assertThat(duplicates).isZero();
+        assertThat(leaked).isZero();
     }
 
     @Test

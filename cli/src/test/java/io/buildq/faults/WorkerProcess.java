@@ -26,6 +26,9 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The key the suite's queue seals credentials with, and its workers open them with. */
+    static final String SECRET_KEY = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
     static WorkerProcess start(String name, String dbUrl, String factoryUrl, String iwhdUrl, int workers,
                                String... extraArguments) {
         try {
@@ -39,6 +42,8 @@ final class WorkerProcess implements AutoCloseable {
             command.addAll(List.of(extraArguments));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("BUILDQ_LOG_LEVEL", "INFO");
+            // The suite's key, so that workers can open the credentials of the pushes it enqueues.
+            builder.environment().put("BUILDQ_SECRET_KEY", SECRET_KEY);
             return new WorkerProcess(builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a worker on " + JAR, e);

@@ -75,6 +75,10 @@ public class JobRow {
     @Column(name = "finished_at")
     private Instant finishedAt;
 
+    /** The marker of the last start this attempt sent to factory (see {@link #recordStartIntent}). */
+    @Column(name = "start_marker", length = 128)
+    private String startMarker;
+
     /** When factory accepted the current attempt's image: its deadline counts from here. */
     @Column(name = "factory_started_at")
     private Instant factoryStartedAt;
@@ -156,6 +160,18 @@ public class JobRow {
         activity = "Starting";
     }
 
+    /**
+     * The worker is about to ask factory for an image carrying {@code marker}: from now until factory's
+     * id is stored, the image may exist without the row knowing it, and is looked for by the marker.
+     */
+    public void recordStartIntent(String marker) {
+        this.startMarker = Objects.requireNonNull(marker, "marker");
+    }
+
+    public String startMarker() {
+        return startMarker;
+    }
+
     /** Factory accepted the build; from now on a worker reattaches to this image instead of building again. */
     public void attachFactoryImage(String imageId, Instant now) {
         this.factoryImageId = Objects.requireNonNull(imageId, "imageId");
@@ -218,6 +234,7 @@ public class JobRow {
         this.error = null;
         this.factoryImageId = null;
         this.factoryStartedAt = null;
+        this.startMarker = null;
         this.factoryStatus = null;
         this.identifierOnProvider = null;
         this.activity = clip(activity, MAX_ACTIVITY_CHARS);

@@ -58,6 +58,15 @@ public final class FactoryClient {
      *                    a request too large or not ASCII for factory's JSON parser goes as a form, without them)
      */
     public FactoryImage createTargetImage(String target, String template, String baseImageId, List<String> callbacks) {
+        return createTargetImage(target, template, baseImageId, callbacks, null);
+    }
+
+    /**
+     * As {@link #createTargetImage(String, String, String, List)}, with a start marker in the image's
+     * parameters (see {@link FactoryRequestBody#of(ObjectMapper, String, Map, List, String)}).
+     */
+    public FactoryImage createTargetImage(String target, String template, String baseImageId, List<String> callbacks,
+                                          String marker) {
         if ((template == null) == (baseImageId == null)) {
             throw new IllegalArgumentException("give a template or a base image id, not both or neither");
         }
@@ -71,7 +80,7 @@ public final class FactoryClient {
         JsonNode answer = call(new Request.Builder()
                 .url(url("target_images"))
                 .header("Accept", "application/json")
-                .post(FactoryRequestBody.of(json, "target_image", fields, callbacks))
+                .post(FactoryRequestBody.of(json, "target_image", fields, callbacks, marker))
                 .build(), 202);
         return parseImage(answer);
     }
@@ -95,6 +104,12 @@ public final class FactoryClient {
      */
     public FactoryImage createProviderImage(String targetImageId, String target, String provider, String credentials,
                                             List<String> callbacks) {
+        return createProviderImage(targetImageId, target, provider, credentials, callbacks, null);
+    }
+
+    /** As {@link #createProviderImage(String, String, String, String, List)}, with a start marker. */
+    public FactoryImage createProviderImage(String targetImageId, String target, String provider, String credentials,
+                                            List<String> callbacks, String marker) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("target_image_id", targetImageId);
         fields.put("target", target);
@@ -103,7 +118,7 @@ public final class FactoryClient {
         return parseImage(call(new Request.Builder()
                 .url(url("provider_images"))
                 .header("Accept", "application/json")
-                .post(FactoryRequestBody.of(json, "provider_image", fields, callbacks))
+                .post(FactoryRequestBody.of(json, "provider_image", fields, callbacks, marker))
                 .build(), 202));
     }
 
@@ -114,6 +129,11 @@ public final class FactoryClient {
     /** Ids of every target image factory holds (its list holds references only). */
     public List<String> listTargetImages() {
         return list("target_images", "target_image");
+    }
+
+    /** Ids of every base image factory holds. */
+    public List<String> listBaseImages() {
+        return list("base_images", "base_image");
     }
 
     public List<String> listProviderImages() {
@@ -204,7 +224,8 @@ public final class FactoryClient {
                 text(image, "provider"),
                 text(image, "identifier_on_provider"),
                 text(image, "provider_account_identifier"),
-                text(image, "base_image_id"));
+                text(image, "base_image_id"),
+                text(image.path("parameters"), FactoryRequestBody.MARKER_PARAMETER));
     }
 
     public JsonNode readTree(byte[] body) throws IOException {

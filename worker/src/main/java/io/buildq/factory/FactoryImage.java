@@ -13,8 +13,10 @@ package io.buildq.factory;
  * @param identifierOnProvider      provider images: the cloud's id for the pushed image (an AMI id...)
  * @param providerAccountIdentifier provider images: the account it was pushed with
  * @param baseImageId               target images: the base image it is built on (in the 202 and on GET)
+ * @param startMarker               the start marker buildq put in the image's parameters; null for none
  */
 public record FactoryImage(String id, String type, FactoryStatus status, int percent, String activity, String error,
                            String icicle, String target, String provider, String identifierOnProvider,
-                           String providerAccountIdentifier, String baseImageId) {
+                           String providerAccountIdentifier, String baseImageId,
+                           String startMarker) {
 }

@@ -21,9 +21,12 @@ import okhttp3.RequestBody;
  * cannot carry them: factory hands the field over as a string, and {@code Builder.customize_image_for_target}
  * tests {@code 'callbacks' in parameters} (true for the substring) and then indexes the string, a
  * TypeError after the record was saved: a 500 and an orphan image (imgfac/Builder.py). Such a
- * build is followed by polling alone.
+ * build is followed by polling alone, and carries no start marker.
  */
 public final class FactoryRequestBody {
+
+    /** The key of the start marker in an image's {@code parameters}. */
+    public static final String MARKER_PARAMETER = "buildq_start_marker";
 
     /** Bottle 0.10's MEMFILE_MAX: JSON bodies of this many bytes or more are not parsed. */
     public static final int JSON_LIMIT = 102_400;
@@ -36,11 +39,30 @@ public final class FactoryRequestBody {
 
     /** The body for {@code fields} under {@code root}, with the callbacks when JSON can carry them. */
     public static RequestBody of(ObjectMapper json, String root, Map<String, String> fields, List<String> callbacks) {
+        return of(json, root, fields, callbacks, null);
+    }
+
+    /**
+     * The body for {@code fields} under {@code root}, with the callbacks and the start marker in
+     * {@code parameters} when JSON can carry them.
+     *
+     * @param marker ASCII text factory stores in the image's parameters before it answers 202 and
+     *               returns on GET (real-install-notes.md Q8), so that an image whose 202 was lost
+     *               can be found again; null for none
+     */
+    public static RequestBody of(ObjectMapper json, String root, Map<String, String> fields, List<String> callbacks,
+                                 String marker) {
         ObjectNode body = json.createObjectNode();
         ObjectNode image = body.putObject(root);
         fields.forEach(image::put);
-        if (!callbacks.isEmpty()) {
-            image.putObject("parameters").set("callbacks", json.valueToTree(callbacks));
+        if (!callbacks.isEmpty() || marker != null) {
+            ObjectNode parameters = image.putObject("parameters");
+            if (!callbacks.isEmpty()) {
+                parameters.set("callbacks", json.valueToTree(callbacks));
+            }
+            if (marker != null) {
+                parameters.put(MARKER_PARAMETER, marker);
+            }
         }
         byte[] encoded = body.toString().getBytes(StandardCharsets.UTF_8);
         if (fitsJson(encoded)) {

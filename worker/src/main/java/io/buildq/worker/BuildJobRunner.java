@@ -18,6 +18,7 @@ import io.buildq.registration.IwhdRegistrar;
 import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.baseimage.SharedBaseImages.SharedBase;
 import io.buildq.factory.FactoryException;
+import io.buildq.factory.MarkedImages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,10 +47,11 @@ public final class BuildJobRunner extends BuildJobHandler {
     private final JobEnqueuer enqueuer;
     private final SharedBaseImages bases;
     private final String factoryUrl;
+    private final MarkedImages markedImages;
 
     BuildJobRunner(JobStore store, FactoryClient factory, ProgressWriter progress, CallbackReceiver callbacks,
                    IwhdRegistrar registrar, FactoryJobFlow flow, JobEnqueuer enqueuer, SharedBaseImages bases,
-                   String factoryUrl) {
+                   String factoryUrl, MarkedImages markedImages) {
         this.store = store;
         this.factory = factory;
         this.progress = progress;
@@ -59,6 +61,7 @@ public final class BuildJobRunner extends BuildJobHandler {
         this.enqueuer = enqueuer;
         this.bases = bases;
         this.factoryUrl = factoryUrl;
+        this.markedImages = markedImages;
     }
 
     @Override
@@ -78,7 +81,8 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
 
         @Override
-        public JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) throws InterruptedException {
+        public JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
+                throws InterruptedException {
             String factoryTarget = Target.byId(row.target()).map(Target::factoryName).orElse(row.target());
             List<String> callbackUrls = List.of(callbacks.callbackUrl(CallbackReceiver.TARGET_IMAGES, row.id(), row.attempt()));
             Instant waitUntil = store.now().plus(BASE_IMAGE_WAIT);
@@ -86,13 +90,13 @@ public final class BuildJobRunner extends BuildJobHandler {
                 SharedBase base = bases.find(request.id()).orElse(null);
                 if (base == null) {
                     if (bases.claim(request.id(), row.id(), factoryUrl)) {
-                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, marker, mirror, true);
                     }
                     continue; // another target claimed it a moment ago: read what it stored
                 }
                 if (!base.factoryUrl().equals(factoryUrl)) {
                     // A base image lives on one factory; this worker builds on another.
-                    return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, false);
+                    return startFromTemplate(request, row, factoryTarget, callbackUrls, marker, mirror, false);
                 }
                 if (base.baseImageId() != null) {
                     FactoryImage shared = baseImage(base.baseImageId());
@@ -102,26 +106,27 @@ public final class BuildJobRunner extends BuildJobHandler {
                         failBuild(row, baseImageFailure(shared), mirror);
                     }
                     if (shared != null && shared.status() != FactoryStatus.FAILED) {
-                        FactoryImage created = factory.createTargetImage(factoryTarget, null, base.baseImageId(), callbackUrls);
+                        FactoryImage created = factory.createTargetImage(factoryTarget, null, base.baseImageId(),
+                                callbackUrls, marker);
                         mirror.log("Building on base image " + base.baseImageId() + " (the OS installed once for this build)");
                         return progress.attach(row.id(), row.attempt(), created);
                     }
                     // Failed or gone: the next attempt installs the OS again, from the template.
                     if (bases.takeOver(base, row.id(), factoryUrl)) {
                         mirror.log("Base image " + base.baseImageId() + " failed or is gone; building a new one");
-                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, marker, mirror, true);
                     }
                     continue;
                 }
                 if (base.ownerJobId().equals(row.id())) {
                     // This job claimed it earlier and stopped before storing factory's answer.
-                    return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                    return startFromTemplate(request, row, factoryTarget, callbackUrls, marker, mirror, true);
                 }
                 JobRow owner = store.findJob(base.ownerJobId()).orElse(null);
                 boolean ownerGaveUp = owner == null || owner.status().isTerminal() || owner.factoryImageId() != null;
                 if (ownerGaveUp || !store.now().isBefore(waitUntil)) {
                     if (bases.takeOver(base, row.id(), factoryUrl)) {
-                        return startFromTemplate(request, row, factoryTarget, callbackUrls, mirror, true);
+                        return startFromTemplate(request, row, factoryTarget, callbackUrls, marker, mirror, true);
                     }
                     continue;
                 }
@@ -131,8 +136,8 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
 
         private JobRow startFromTemplate(BuildRequestRow request, JobRow row, String factoryTarget,
-                                         List<String> callbackUrls, DashboardMirror mirror, boolean owner) {
-            FactoryImage created = factory.createTargetImage(factoryTarget, request.template(), null, callbackUrls);
+                                         List<String> callbackUrls, String marker, DashboardMirror mirror, boolean owner) {
+            FactoryImage created = factory.createTargetImage(factoryTarget, request.template(), null, callbackUrls, marker);
             if (owner && created.baseImageId() != null) {
                 bases.stored(request.id(), row.id(), created.baseImageId());
                 mirror.log("Image Factory installs the OS as base image " + created.baseImageId()
@@ -156,6 +161,29 @@ public final class BuildJobRunner extends BuildJobHandler {
         @Override
         public FactoryImage get(String factoryImageId) {
             return factory.getTargetImage(factoryImageId);
+        }
+
+        @Override
+        public List<FactoryImage> marked(String marker) {
+            return markedImages.targetImages(marker);
+        }
+
+        @Override
+        public void discard(JobRow row, FactoryImage duplicate) {
+            factory.deleteTargetImageIfPresent(duplicate.id());
+        }
+
+        /**
+         * The owner of the build's shared base image adopted its target image: the base image that
+         * start made carries the same marker (a template-made target hands its parameters to its base
+         * image, Q8), and the build's other targets are waiting for its id.
+         */
+        @Override
+        public void adopted(BuildRequestRow request, JobRow row, String marker) {
+            bases.find(request.id())
+                    .filter(base -> base.ownerJobId().equals(row.id()) && base.baseImageId() == null)
+                    .flatMap(base -> markedImages.baseImages(marker).stream().findFirst())
+                    .ifPresent(baseImage -> bases.stored(request.id(), row.id(), baseImage.id()));
         }
 
         @Override

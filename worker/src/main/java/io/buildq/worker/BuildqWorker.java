@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
+import io.buildq.factory.MarkedImages;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
@@ -117,6 +118,7 @@ public final class BuildqWorker implements AutoCloseable {
                 .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
         FactoryClient factory = new FactoryClient(factoryHttp(http, settings), new ObjectMapper(), settings.factoryUrl());
+        MarkedImages markedImages = new MarkedImages(factory);
         OkHttpClient iwhdHttp = settings.iwhdOAuthKey() == null ? http : http.newBuilder()
                 .addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(), Clock.systemUTC()))
                 .build();
@@ -131,8 +133,8 @@ public final class BuildqWorker implements AutoCloseable {
         FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
         FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
-                new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl());
-        PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher);
+                new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
+        PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);
         JobActivator activator = new JobActivator() {
             @Override
             public <T> T activateJob(Class<T> type) {
@@ -185,7 +187,10 @@ public final class BuildqWorker implements AutoCloseable {
      * the trust applies to this client only, so iwhd and the database keep the JDK's.
      */
     private static OkHttpClient factoryHttp(OkHttpClient http, WorkerSettings settings) {
-        OkHttpClient.Builder builder = http.newBuilder();
+        // No silent second POST: OkHttp retries a request whose pooled connection failed, and a
+        // POST factory already acted on would start a second build. buildq decides, and looks for
+        // the first one by its start marker before it asks again.
+        OkHttpClient.Builder builder = http.newBuilder().retryOnConnectionFailure(false);
         if (settings.factoryUrl().startsWith("https:")) {
             settings.factoryTrust().apply(builder);
             if (settings.factoryTrust().mode() == FactoryTrust.Mode.INSECURE) {

@@ -15,6 +15,9 @@ import io.buildq.retry.Backoff;
 import io.buildq.slots.FactorySlots;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jobrunr.jobs.context.JobContext;
@@ -31,8 +34,22 @@ final class FactoryJobFlow {
 
     /** What differs between a build and a push. */
     interface Image {
-        /** POSTs the image to factory and stores factory's id on the row before anything else. */
-        JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) throws InterruptedException;
+        /**
+         * POSTs the image to factory, carrying {@code marker} in its parameters, and stores factory's
+         * id on the row before anything else.
+         */
+        JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
+                throws InterruptedException;
+
+        /** The images factory holds that carry the marker. */
+        List<FactoryImage> marked(String marker);
+
+        /** Asks factory to delete an image started twice for the row; the row keeps another. */
+        void discard(JobRow row, FactoryImage duplicate);
+
+        /** The row adopted an image its start had created; whatever else that start made is found again. */
+        default void adopted(BuildRequestRow request, JobRow row, String marker) {
+        }
 
         FactoryImage get(String factoryImageId);
 
@@ -131,8 +148,17 @@ final class FactoryJobFlow {
     private void runOnce(BuildRequestRow request, JobRow row, Image image, DashboardMirror mirror)
             throws InterruptedException {
         if (row.factoryImageId() == null) {
-            row = image.start(request, row, mirror);
-            mirror.log("Image Factory accepted it as " + image.noun() + " " + row.factoryImageId());
+            String marker = startMarker(row);
+            if (marker.equals(row.startMarker())) {
+                // An earlier try of this attempt asked factory for the image and heard no answer (or
+                // its worker died before storing it): factory may have created it all the same.
+                row = adoptIfAccepted(request, row, marker, image, mirror);
+            }
+            if (row.factoryImageId() == null) {
+                row = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.recordStartIntent(marker));
+                row = image.start(request, row, marker, mirror);
+                mirror.log("Image Factory accepted it as " + image.noun() + " " + row.factoryImageId());
+            }
         } else {
             mirror.log("Reattaching to Image Factory " + image.noun() + " " + row.factoryImageId());
         }
@@ -155,6 +181,49 @@ final class FactoryJobFlow {
         FactoryImage saved = FactoryStatus.parse(row.factoryStatus()) == FactoryStatus.COMPLETE
                 ? follower.awaitSaved(row, image::get) : null;
         image.finish(request, row, saved, mirror);
+    }
+
+    /** The marker of a row's attempt: ASCII, as factory's parameters need (Q9), and unique to the attempt. */
+    static String startMarker(JobRow row) {
+        return "buildq-" + row.id() + "-" + row.attempt();
+    }
+
+    /**
+     * Looks for the images factory created for this attempt's earlier starts and adopts one (the one
+     * furthest along); any other is a duplicate, which factory is asked to delete. Every id goes into
+     * the row's history.
+     */
+    private JobRow adoptIfAccepted(BuildRequestRow request, JobRow row, String marker, Image image,
+                                   DashboardMirror mirror) {
+        List<FactoryImage> found = new ArrayList<>(image.marked(marker));
+        if (found.isEmpty()) {
+            mirror.log("Image Factory holds no " + image.noun() + " of this attempt's earlier start; starting it");
+            return row;
+        }
+        found.sort(Comparator.comparingInt((FactoryImage candidate) -> candidate.status().rank()).reversed());
+        FactoryImage kept = found.get(0);
+        List<String> discarded = new ArrayList<>();
+        for (FactoryImage duplicate : found.subList(1, found.size())) {
+            try {
+                image.discard(row, duplicate);
+                discarded.add(duplicate.id());
+            } catch (RuntimeException e) {
+                discarded.add(duplicate.id() + " (delete failed: " + e.getMessage() + ")");
+            }
+        }
+        // What else that start made is recorded first: the build's other targets read the row.
+        image.adopted(request, row, marker);
+        progress.attach(row.id(), row.attempt(), kept);
+        String note = "Image Factory had accepted the start though its answer was lost: adopted " + image.noun() + " "
+                + kept.id() + (discarded.isEmpty() ? "" : "; asked factory to delete the duplicates " + discarded);
+        log.warn("job {}: {}", row.id(), note);
+        JobRow adopted = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+            if (!r.status().isTerminal()) {
+                r.describeActivity(note);
+            }
+        });
+        mirror.log(note);
+        return adopted;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryOutcome;
 import io.buildq.factory.FactoryStatus;
+import io.buildq.factory.MarkedImages;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
@@ -32,9 +33,10 @@ public final class PushJobRunner extends PushJobHandler {
     private final IwhdRegistrar registrar;
     private final FactoryJobFlow flow;
     private final CredentialCipher cipher;
+    private final MarkedImages markedImages;
 
     PushJobRunner(JobStore store, FactoryClient factory, ProgressWriter progress, CallbackReceiver callbacks,
-                  IwhdRegistrar registrar, FactoryJobFlow flow, CredentialCipher cipher) {
+                  IwhdRegistrar registrar, FactoryJobFlow flow, CredentialCipher cipher, MarkedImages markedImages) {
         this.store = store;
         this.factory = factory;
         this.progress = progress;
@@ -42,6 +44,7 @@ public final class PushJobRunner extends PushJobHandler {
         this.registrar = registrar;
         this.flow = flow;
         this.cipher = cipher;
+        this.markedImages = markedImages;
     }
 
     @Override
@@ -80,7 +83,7 @@ public final class PushJobRunner extends PushJobHandler {
         }
 
         @Override
-        public JobRow start(BuildRequestRow request, JobRow row, DashboardMirror mirror) {
+        public JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror) {
             if (cipher == null) {
                 return fail(row, "This worker has no secret key to open the credentials (set BUILDQ_SECRET_KEY)", mirror);
             }
@@ -90,13 +93,28 @@ public final class PushJobRunner extends PushJobHandler {
             }
             FactoryImage created = factory.createProviderImage(build.factoryImageId(), factoryTarget(row),
                     row.factoryProvider(), credentials,
-                    List.of(callbacks.callbackUrl(CallbackReceiver.PROVIDER_IMAGES, row.id(), row.attempt())));
+                    List.of(callbacks.callbackUrl(CallbackReceiver.PROVIDER_IMAGES, row.id(), row.attempt())), marker);
             return progress.attach(row.id(), row.attempt(), created);
         }
 
         @Override
         public FactoryImage get(String factoryImageId) {
             return factory.getProviderImage(factoryImageId);
+        }
+
+        @Override
+        public List<FactoryImage> marked(String marker) {
+            return markedImages.providerImages(marker);
+        }
+
+        /** A second provider image of the same push is a second image in the cloud: deleted from the provider. */
+        @Override
+        public void discard(JobRow row, FactoryImage duplicate) {
+            String credentials = cipher == null ? null : credentials(row);
+            if (credentials == null) {
+                throw new IllegalStateException("no credentials to delete provider image " + duplicate.id() + " with");
+            }
+            factory.deleteProviderImageIfPresent(duplicate.id(), factoryTarget(row), row.factoryProvider(), credentials);
         }
 
         @Override

@@ -13,18 +13,21 @@ import java.util.Objects;
  * @param errorRate        share of requests answered 500
  * @param dropRate         share of requests whose connection is closed without an answer
  * @param hangRate         share of requests never answered (until the simulator stops)
+ * @param loseAnswerRate   share of requests fully handled (the image created, the attribute written) whose
+ *                         answer is then lost: the connection is closed without a byte of it
  * @param latency          added before every answer
  * @param buildFailureRate factory only: share of builds that end FAILED
  * @param loseCallbacks    factory only: how many of the next callbacks are silently not sent
  * @param seed             seeds the random sequence the rates draw from
  */
-public record FaultSettings(double errorRate, double dropRate, double hangRate, Duration latency,
-                            double buildFailureRate, int loseCallbacks, long seed) {
+public record FaultSettings(double errorRate, double dropRate, double hangRate, double loseAnswerRate,
+                            Duration latency, double buildFailureRate, int loseCallbacks, long seed) {
 
     public FaultSettings {
         rate("errorRate", errorRate);
         rate("dropRate", dropRate);
         rate("hangRate", hangRate);
+        rate("loseAnswerRate", loseAnswerRate);
         rate("buildFailureRate", buildFailureRate);
         Objects.requireNonNull(latency, "latency");
         if (latency.isNegative()) {
@@ -33,47 +36,53 @@ public record FaultSettings(double errorRate, double dropRate, double hangRate, 
         if (loseCallbacks < 0) {
             throw new IllegalArgumentException("loseCallbacks must not be negative, was " + loseCallbacks);
         }
-        if (errorRate + dropRate + hangRate > 1.0) {
-            throw new IllegalArgumentException("errorRate + dropRate + hangRate must not exceed 1");
+        if (errorRate + dropRate + hangRate + loseAnswerRate > 1.0) {
+            throw new IllegalArgumentException("errorRate + dropRate + hangRate + loseAnswerRate must not exceed 1");
         }
     }
 
     public static FaultSettings none() {
-        return new FaultSettings(0, 0, 0, Duration.ZERO, 0, 0, 1);
+        return new FaultSettings(0, 0, 0, 0, Duration.ZERO, 0, 0, 1);
     }
 
     public FaultSettings withErrorRate(double rate) {
-        return new FaultSettings(rate, dropRate, hangRate, latency, buildFailureRate, loseCallbacks, seed);
+        return new FaultSettings(rate, dropRate, hangRate, loseAnswerRate, latency, buildFailureRate, loseCallbacks, seed);
     }
 
     public FaultSettings withDropRate(double rate) {
-        return new FaultSettings(errorRate, rate, hangRate, latency, buildFailureRate, loseCallbacks, seed);
+        return new FaultSettings(errorRate, rate, hangRate, loseAnswerRate, latency, buildFailureRate, loseCallbacks, seed);
     }
 
     public FaultSettings withHangRate(double rate) {
-        return new FaultSettings(errorRate, dropRate, rate, latency, buildFailureRate, loseCallbacks, seed);
+        return new FaultSettings(errorRate, dropRate, rate, loseAnswerRate, latency, buildFailureRate, loseCallbacks, seed);
     }
 
     public FaultSettings withLatency(Duration added) {
-        return new FaultSettings(errorRate, dropRate, hangRate, added, buildFailureRate, loseCallbacks, seed);
+        return new FaultSettings(errorRate, dropRate, hangRate, loseAnswerRate, added, buildFailureRate, loseCallbacks, seed);
     }
 
     public FaultSettings withBuildFailureRate(double rate) {
-        return new FaultSettings(errorRate, dropRate, hangRate, latency, rate, loseCallbacks, seed);
+        return new FaultSettings(errorRate, dropRate, hangRate, loseAnswerRate, latency, rate, loseCallbacks, seed);
     }
 
     public FaultSettings withLoseCallbacks(int count) {
-        return new FaultSettings(errorRate, dropRate, hangRate, latency, buildFailureRate, count, seed);
+        return new FaultSettings(errorRate, dropRate, hangRate, loseAnswerRate, latency, buildFailureRate, count, seed);
     }
 
     public FaultSettings withSeed(long newSeed) {
-        return new FaultSettings(errorRate, dropRate, hangRate, latency, buildFailureRate, loseCallbacks, newSeed);
+        return new FaultSettings(errorRate, dropRate, hangRate, loseAnswerRate, latency, buildFailureRate, loseCallbacks,
+                newSeed);
+    }
+
+    public FaultSettings withLoseAnswerRate(double rate) {
+        return new FaultSettings(errorRate, dropRate, hangRate, rate, latency, buildFailureRate, loseCallbacks, seed);
     }
 
     /** Reads the admin endpoint's JSON; absent fields are 0 (no fault), an absent seed is 1. */
     public static FaultSettings fromJson(JsonNode json) {
         return new FaultSettings(json.path("errorRate").asDouble(0), json.path("dropRate").asDouble(0),
-                json.path("hangRate").asDouble(0), Duration.ofMillis(json.path("latencyMillis").asLong(0)),
+                json.path("hangRate").asDouble(0), json.path("loseAnswerRate").asDouble(0),
+                Duration.ofMillis(json.path("latencyMillis").asLong(0)),
                 json.path("buildFailureRate").asDouble(0), json.path("loseCallbacks").asInt(0),
                 json.path("seed").asLong(1));
     }
@@ -83,6 +92,7 @@ public record FaultSettings(double errorRate, double dropRate, double hangRate, 
         node.put("errorRate", errorRate);
         node.put("dropRate", dropRate);
         node.put("hangRate", hangRate);
+        node.put("loseAnswerRate", loseAnswerRate);
         node.put("latencyMillis", latency.toMillis());
         node.put("buildFailureRate", buildFailureRate);
         node.put("loseCallbacks", loseCallbacks);

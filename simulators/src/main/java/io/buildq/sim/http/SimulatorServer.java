@@ -87,8 +87,18 @@ public final class SimulatorServer implements AutoCloseable {
                         administer(exchange, faults);
                         return;
                     }
-                    if (!injectFault(exchange, faults, errorBody)) {
+                    Faults.Outcome outcome = injectFault(exchange, faults, errorBody);
+                    if (outcome == Faults.Outcome.ANSWER) {
                         handler.handle(exchange);
+                    } else if (outcome == Faults.Outcome.LOSE_ANSWER || outcome == Faults.Outcome.HOLD_ANSWER) {
+                        // The service acts in full; then its answer is lost. Closing an exchange that
+                        // sent no headers closes the connection: the client sees EOF (or, held, nothing).
+                        handler.handle(new AnswerDiscardingExchange(exchange));
+                        log.debug("{}: handled {} {}, answer lost on purpose", name, exchange.getRequestMethod(),
+                                exchange.getRequestURI());
+                        if (outcome == Faults.Outcome.HOLD_ANSWER) {
+                            faults.hangUntilClosed();
+                        }
                     }
                 } catch (RuntimeException | IOException e) {
                     log.warn("{} failed on {} {}", name, exchange.getRequestMethod(), exchange.getRequestURI(), e);
@@ -119,18 +129,22 @@ public final class SimulatorServer implements AutoCloseable {
         return server.getAddress().getAddress().getHostAddress();
     }
 
-    /** Applies the configured latency, then answers for the fault drawn, if any; true if it did. */
-    private static boolean injectFault(HttpExchange exchange, Faults faults, String errorBody) throws IOException {
+    /**
+     * Applies the configured latency, then answers for a fault drawn that acts before the service
+     * does (and returns null), or returns what the handler is to do: answer, or act and lose it.
+     */
+    private static Faults.Outcome injectFault(HttpExchange exchange, Faults faults, String errorBody) throws IOException {
         long latency = faults.latencyMillis();
         if (latency > 0) {
             try {
                 Thread.sleep(latency); // the injected delay itself
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return true;
+                return null;
             }
         }
-        switch (faults.nextRequest()) {
+        Faults.Outcome outcome = faults.nextRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+        switch (outcome) {
             case ERROR -> {
                 readBody(exchange);
                 if (errorBody.isEmpty()) {
@@ -138,18 +152,18 @@ public final class SimulatorServer implements AutoCloseable {
                 } else {
                     sendText(exchange, 500, errorBody);
                 }
-                return true;
+                return null;
             }
             case DROP -> {
                 // Closing an exchange that sent no headers closes the connection: the client sees EOF.
-                return true;
+                return null;
             }
             case HANG -> {
                 faults.hangUntilClosed();
-                return true;
+                return null;
             }
             default -> {
-                return false;
+                return outcome;
             }
         }
     }
