@@ -145,8 +145,8 @@ class FaultSuiteIT {
         for (int i = 0; i < count; i++) {
             builds.add(queue.buildAndPush(BuildRequest.of("lossy-" + i, TEMPLATE, List.of("ec2")),
                     List.of(new ProviderAccount("ec2-lossy-" + i, "ec2", "{\"name\": \"ec2-lossy\"}",
-                            "<ec2_credentials><access_key>AKIALOSSY" + i + "</access_key><secret_access_key>s"
-                                    + "</secret_access_key></ec2_credentials>"))));
+                            "<provider_credentials><ec2_credentials><access_key>AKIALOSSY" + i + "</access_key>"
+                                    + "<secret_access_key>s</secret_access_key></ec2_credentials></provider_credentials>"))));
         }
         await().atMost(Duration.ofMinutes(FULL ? 30 : 6)).until(() -> builds.stream()
                 .allMatch(id -> queue.status(id).isFinished()));
