@@ -501,6 +501,7 @@ public final class BuildQueue implements AutoCloseable {
 
     private static HistoryEntry view(JobHistoryEntry entry) {
         return new HistoryEntry(entry.recordedAt(), entry.source(), entry.status(), entry.factoryStatus(),
-                entry.percent(), entry.activity(), entry.error(), entry.attempt());
+                entry.percent(), entry.activity(), entry.error(), entry.attempt(), entry.factoryImageId(),
+                entry.identifierOnProvider());
     }
 }

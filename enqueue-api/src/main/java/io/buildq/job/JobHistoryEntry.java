@@ -48,6 +48,12 @@ public class JobHistoryEntry {
     @Column(name = "attempt", nullable = false)
     private int attempt;
 
+    @Column(name = "factory_image_id", length = 64)
+    private String factoryImageId;
+
+    @Column(name = "identifier_on_provider")
+    private String identifierOnProvider;
+
     protected JobHistoryEntry() {
         // for Hibernate
     }
@@ -63,6 +69,8 @@ public class JobHistoryEntry {
         entry.activity = row.activity();
         entry.error = row.error();
         entry.attempt = row.attempt();
+        entry.factoryImageId = row.factoryImageId();
+        entry.identifierOnProvider = row.identifierOnProvider();
         return entry;
     }
 
@@ -104,5 +112,13 @@ public class JobHistoryEntry {
 
     public int attempt() {
         return attempt;
+    }
+
+    public String factoryImageId() {
+        return factoryImageId;
+    }
+
+    public String identifierOnProvider() {
+        return identifierOnProvider;
     }
 }

@@ -226,19 +226,45 @@ public class JobRow {
         return kind == JobKind.PUSH && status == JobStatus.FAILED && BUILD_FAILED.equals(error);
     }
 
-    /** A retry: the next attempt starts a new factory build, so the old image is forgotten here. */
+    /**
+     * A retry. The next attempt starts a new factory image, so the old one is forgotten here, unless
+     * factory completed it and only what came after failed (iwhd down past the retry budget): then
+     * the retry registers that image instead of building or pushing it again.
+     */
     public void requeueForRetry(String activity) {
         moveTo(JobStatus.QUEUED);
         this.attempt++;
         this.percent = 0;
         this.error = null;
+        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
+        this.finishedAt = null;
+        if (factoryCompleted()) {
+            this.activity = clip(activity + "; Image Factory's image " + factoryImageId + " is complete and is kept",
+                    MAX_ACTIVITY_CHARS);
+            return;
+        }
         this.factoryImageId = null;
         this.factoryStartedAt = null;
         this.startMarker = null;
         this.factoryStatus = null;
         this.identifierOnProvider = null;
-        this.activity = clip(activity, MAX_ACTIVITY_CHARS);
-        this.finishedAt = null;
+    }
+
+    /** Whether factory completed the row's current image (whatever happened to the row after that). */
+    public boolean factoryCompleted() {
+        return factoryImageId != null && "COMPLETE".equals(factoryStatus);
+    }
+
+    /**
+     * Factory no longer has the image the row kept (deleted by hand, or a factory with fresh storage):
+     * the attempt starts a new one.
+     */
+    public void forgetFactoryImage() {
+        this.factoryImageId = null;
+        this.factoryStartedAt = null;
+        this.startMarker = null;
+        this.factoryStatus = null;
+        this.identifierOnProvider = null;
     }
 
     void touch(Instant now) {

@@ -374,14 +374,15 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * Credentials live only as long as their push: a push that ended needs them no more, except one
-     * that failed with its build, which runs if the build is retried.
+     * Credentials live as long as their push may still run: they are deleted when it completes or is
+     * cancelled, and kept while it is FAILED, since a failed push (for its own reasons, or with its
+     * build) is retryable.
      */
     private static void forgetCredentialsIfEnded(org.hibernate.Session session, JobRow row) {
-        boolean stillNeeded = row.failedWithItsBuild()
+        boolean stillNeeded = row.status() == JobStatus.FAILED
                 // factory needs the credentials to delete a cancelled push's provider image; the worker
                 // that deletes it forgets them then
-                || (row.status() == JobStatus.CANCELLED && row.factoryImageId() != null);
+                || (row.status() == JobStatus.CANCELLED && (row.factoryImageId() != null || row.startMarker() != null));
         if (row.kind() == JobKind.PUSH && row.status().isTerminal() && !stillNeeded) {
             CredentialRow credentials = session.find(CredentialRow.class, row.id());
             if (credentials != null) {

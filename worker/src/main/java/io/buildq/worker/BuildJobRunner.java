@@ -81,7 +81,7 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
 
         @Override
-        public JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
+        public FactoryImage start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
                 throws InterruptedException {
             String factoryTarget = Target.byId(row.target()).map(Target::factoryName).orElse(row.target());
             List<String> callbackUrls = List.of(callbacks.callbackUrl(CallbackReceiver.TARGET_IMAGES, row.id(), row.attempt()));
@@ -109,7 +109,7 @@ public final class BuildJobRunner extends BuildJobHandler {
                         FactoryImage created = factory.createTargetImage(factoryTarget, null, base.baseImageId(),
                                 callbackUrls, marker);
                         mirror.log("Building on base image " + base.baseImageId() + " (the OS installed once for this build)");
-                        return progress.attach(row.id(), row.attempt(), created);
+                        return created;
                     }
                     // Failed or gone: the next attempt installs the OS again, from the template.
                     if (bases.takeOver(base, row.id(), factoryUrl)) {
@@ -135,7 +135,7 @@ public final class BuildJobRunner extends BuildJobHandler {
             }
         }
 
-        private JobRow startFromTemplate(BuildRequestRow request, JobRow row, String factoryTarget,
+        private FactoryImage startFromTemplate(BuildRequestRow request, JobRow row, String factoryTarget,
                                          List<String> callbackUrls, String marker, DashboardMirror mirror, boolean owner) {
             FactoryImage created = factory.createTargetImage(factoryTarget, request.template(), null, callbackUrls, marker);
             if (owner && created.baseImageId() != null) {
@@ -143,7 +143,7 @@ public final class BuildJobRunner extends BuildJobHandler {
                 mirror.log("Image Factory installs the OS as base image " + created.baseImageId()
                         + "; the build's other targets build on it");
             }
-            return progress.attach(row.id(), row.attempt(), created);
+            return created;
         }
 
         /** The shared base image as factory has it; null when factory no longer has it. */

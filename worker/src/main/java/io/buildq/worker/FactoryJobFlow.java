@@ -1,6 +1,7 @@
 package io.buildq.worker;
 
 import io.buildq.api.RemoteServiceException;
+import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
 import io.buildq.iwhd.IwhdException;
@@ -34,11 +35,8 @@ final class FactoryJobFlow {
 
     /** What differs between a build and a push. */
     interface Image {
-        /**
-         * POSTs the image to factory, carrying {@code marker} in its parameters, and stores factory's
-         * id on the row before anything else.
-         */
-        JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
+        /** POSTs the image to factory, carrying {@code marker} in its parameters; the flow stores its id. */
+        FactoryImage start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror)
                 throws InterruptedException;
 
         /** The images factory holds that carry the marker. */
@@ -129,7 +127,13 @@ final class FactoryJobFlow {
                 } catch (RemoteServiceException e) {
                     failingSince = failingSince == null ? store.now() : failingSince;
                     failures++;
-                    row = waitOrFail(jobId, e, failingSince, failures, mirror);
+                    try {
+                        row = waitOrFail(jobId, e, failingSince, failures, mirror);
+                    } catch (InterruptedException interrupted) {
+                        // A cancel (or JobRunr's Delete) while the job waited to try again.
+                        cancelledIfSo(store.findJob(jobId).orElseThrow(), image, mirror);
+                        throw interrupted;
+                    }
                     if (row.status().isTerminal()) {
                         cancelledIfSo(row, image, mirror);
                         return;
@@ -156,7 +160,16 @@ final class FactoryJobFlow {
             }
             if (row.factoryImageId() == null) {
                 row = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.recordStartIntent(marker));
-                row = image.start(request, row, marker, mirror);
+                FactoryImage created = image.start(request, row, marker, mirror);
+                row = progress.attach(row.id(), row.attempt(), created);
+                if (!created.id().equals(row.factoryImageId())) {
+                    // Cancelled while factory was creating it: the image would be left behind.
+                    image.discard(row, created);
+                    mirror.log("The row is " + row.status() + "; asked Image Factory to delete " + image.noun() + " "
+                            + created.id() + ", which it had just created");
+                    cancelledIfSo(row, image, mirror);
+                    return;
+                }
                 mirror.log("Image Factory accepted it as " + image.noun() + " " + row.factoryImageId());
             }
         } else {
@@ -178,8 +191,22 @@ final class FactoryJobFlow {
             cancelledIfSo(row, image, mirror);
             return;
         }
-        FactoryImage saved = FactoryStatus.parse(row.factoryStatus()) == FactoryStatus.COMPLETE
-                ? follower.awaitSaved(row, image::get) : null;
+        FactoryImage saved = null;
+        if (FactoryStatus.parse(row.factoryStatus()) == FactoryStatus.COMPLETE) {
+            try {
+                saved = follower.awaitSaved(row, image::get);
+            } catch (FactoryException e) {
+                if (e.status() != 404 || row.startMarker() == null || startMarker(row).equals(row.startMarker())) {
+                    throw e;
+                }
+                // A retry kept the image factory had completed, and factory no longer has it.
+                mirror.log("Image Factory no longer has " + image.noun() + " " + row.factoryImageId()
+                        + ", which an earlier attempt completed; starting a new one");
+                JobRow reset = store.change(row.id(), ProgressWriter.SOURCE_WORKER, JobRow::forgetFactoryImage);
+                runOnce(request, reset, image, mirror);
+                return;
+            }
+        }
         image.finish(request, row, saved, mirror);
     }
 
@@ -258,9 +285,32 @@ final class FactoryJobFlow {
         return store.findJob(jobId).orElseThrow();
     }
 
+    /**
+     * A cancelled row's image is deleted; so is any image its start created without the row hearing
+     * of it (the answer lost, the worker stopped): found by the start marker.
+     */
     private static void cancelledIfSo(JobRow row, Image image, DashboardMirror mirror) {
-        if (row.status() == JobStatus.CANCELLED) {
+        if (row.status() != JobStatus.CANCELLED) {
+            return;
+        }
+        // JobRunr interrupts a deleted job's thread, and OkHttp refuses calls on an interrupted
+        // thread: the clean-up runs with the flag cleared, which is set again afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (row.factoryImageId() == null && row.startMarker() != null) {
+                for (FactoryImage orphan : image.marked(row.startMarker())) {
+                    image.discard(row, orphan);
+                    mirror.log("Cancelled: asked Image Factory to delete " + image.noun() + " " + orphan.id()
+                            + ", which the start had created though its answer was lost");
+                }
+            }
             image.cancelled(row, mirror);
+        } catch (RemoteServiceException e) {
+            log.warn("job {} was cancelled, but its factory image could not be deleted: {}", row.id(), e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -83,18 +83,19 @@ public final class PushJobRunner extends PushJobHandler {
         }
 
         @Override
-        public JobRow start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror) {
+        public FactoryImage start(BuildRequestRow request, JobRow row, String marker, DashboardMirror mirror) {
             if (cipher == null) {
-                return fail(row, "This worker has no secret key to open the credentials (set BUILDQ_SECRET_KEY)", mirror);
+                throw fail(row, "This worker has no secret key to open the credentials (set BUILDQ_SECRET_KEY)", mirror);
             }
             String credentials = credentials(row);
             if (credentials == null) {
-                return fail(row, "The push's credentials are gone (deleted when an earlier attempt ended)", mirror);
+                throw fail(row, "The push's credentials are gone (they are deleted when a push completes or is "
+                        + "cancelled); push to the account again", mirror);
             }
             FactoryImage created = factory.createProviderImage(build.factoryImageId(), factoryTarget(row),
                     row.factoryProvider(), credentials,
                     List.of(callbacks.callbackUrl(CallbackReceiver.PROVIDER_IMAGES, row.id(), row.attempt())), marker);
-            return progress.attach(row.id(), row.attempt(), created);
+            return created;
         }
 
         @Override
@@ -129,17 +130,14 @@ public final class PushJobRunner extends PushJobHandler {
             } catch (RuntimeException e) {
                 mirror.log("Could not clean up after the lost image: " + e.getMessage());
             }
-            fail(row, error, mirror);
+            throw fail(row, error, mirror);
         }
 
         /** A cancelled push's provider image is deleted from the provider, with the credentials kept for that. */
         @Override
         public void cancelled(JobRow row, DashboardMirror mirror) {
-            if (row.factoryImageId() == null) {
-                return;
-            }
             String credentials = cipher == null ? null : credentials(row);
-            if (credentials != null) {
+            if (row.factoryImageId() != null && credentials != null) {
                 factory.deleteProviderImageIfPresent(row.factoryImageId(), factoryTarget(row), row.factoryProvider(),
                         credentials);
                 mirror.log("Cancelled: asked Image Factory to delete provider image " + row.factoryImageId());
@@ -165,7 +163,7 @@ public final class PushJobRunner extends PushJobHandler {
             }
             String error = row.error() != null ? row.error()
                     : "Image Factory reported " + outcome + " for provider image " + row.factoryImageId();
-            fail(row, error, mirror);
+            throw fail(row, error, mirror);
         }
     }
 
@@ -177,13 +175,14 @@ public final class PushJobRunner extends PushJobHandler {
         return Target.byId(row.target()).map(Target::factoryName).orElse(row.target());
     }
 
-    private JobRow fail(JobRow row, String error, DashboardMirror mirror) {
+    /** Fails the row; returns the exception for the caller to throw, so that the JobRunr job fails too. */
+    private FactoryBuildFailedException fail(JobRow row, String error, DashboardMirror mirror) {
         JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
                     if (!r.status().isTerminal()) {
                         r.markFailed(store.now(), error);
                     }
                 }, ended -> { }); // a failed push: the build never becomes latest_build (Q10)
         mirror.show(failed);
-        throw new FactoryBuildFailedException("Image Factory push failed: " + failed.error());
+        return new FactoryBuildFailedException("Image Factory push failed: " + failed.error());
     }
 }

@@ -78,6 +78,25 @@ class LostAnswerTest {
     }
 
     @Test
+    void aBuildCancelledWhileFactoryHoldsTheAnswerToItsStartLeavesNoImageBehind() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {
+            pipeline.startWorker(settings -> settings.withHttpTimeout(Duration.ofSeconds(2)));
+            // Factory creates the image and never answers: the row has no id when the cancel comes.
+            pipeline.factory.faults().loseAnswerOfNext("POST", "/imagefactory/target_images", true);
+            UUID buildId = pipeline.queue.build(BuildRequest.of("cancel-in-flight", TEMPLATE.formatted("plain"),
+                    List.of("ec2")));
+            await().atMost(BOUND).until(() -> pipeline.factory.createdTargetImages() == 1);
+            TargetStatus starting = pipeline.queue.status(buildId).target("ec2");
+            assertThat(starting.factoryImageId()).isNull();
+
+            pipeline.queue.cancel(starting.jobId());
+
+            await().atMost(BOUND).until(() -> factory(pipeline).listTargetImages().isEmpty());
+            assertThat(pipeline.queue.status(buildId).target("ec2").status()).isEqualTo(JobStatus.CANCELLED);
+        }
+    }
+
+    @Test
     void lostAnswersOnEveryFactoryAndIwhdRouteBuildAndPushEachImageExactlyOnce() {
         int count = 8;
         try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {
