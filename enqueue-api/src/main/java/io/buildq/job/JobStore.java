@@ -103,11 +103,28 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
-    /** Rows that are QUEUED, RUNNING or FAILED: what the reconciler compares with JobRunr's jobs. */
-    public List<JobRow> unfinished(int limit) {
+    /**
+     * QUEUED and RUNNING rows with an id after {@code afterId} (null for the first page), in id order:
+     * the reconciler pages through every one of them, however many finished rows the table holds.
+     */
+    public List<JobRow> inFlightAfter(UUID afterId, int limit) {
+        return sessionFactory.fromSession(session -> {
+            var query = session.createSelectionQuery("from JobRow where status in (:statuses)"
+                    + (afterId == null ? "" : " and id > :after") + " order by id", JobRow.class)
+                    .setParameter("statuses", List.of(JobStatus.QUEUED, JobStatus.RUNNING))
+                    .setMaxResults(limit);
+            if (afterId != null) {
+                query.setParameter("after", afterId);
+            }
+            return query.getResultList();
+        });
+    }
+
+    /** The most recently failed rows: those an operator may just have requeued in JobRunr's dashboard. */
+    public List<JobRow> recentlyFailed(int limit) {
         return sessionFactory.fromSession(session -> session
-                .createSelectionQuery("from JobRow where status in (:statuses) order by updatedAt desc", JobRow.class)
-                .setParameter("statuses", List.of(JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED))
+                .createSelectionQuery("from JobRow where status = :failed order by updatedAt desc", JobRow.class)
+                .setParameter("failed", JobStatus.FAILED)
                 .setMaxResults(limit)
                 .getResultList());
     }

@@ -1,6 +1,7 @@
 package io.buildq.worker;
 
 import io.buildq.job.BuildRequestRow;
+import io.buildq.job.JobHistoryEntry;
 import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
@@ -8,6 +9,8 @@ import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.StateName;
@@ -23,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *       before any worker picks the job up;</li>
  *   <li>a QUEUED or RUNNING row whose job was deleted in the dashboard becomes CANCELLED;</li>
  *   <li>a QUEUED or RUNNING row whose job JobRunr ended FAILED (its worker died or stopped) is run
- *       again, up to {@link #MAX_RESUMES} times, to reattach to factory's image; then it fails;</li>
+ *       again, up to {@link #MAX_RESUMES} times in one attempt, to reattach to factory's image; then
+ *       it fails. This is buildq's one resume mechanism: JobRunr's own RetryFilter is not in play
+ *       (JobRunr keeps one ElectStateFilter, and the factory slot filter is it), so no job is ever
+ *       retried behind the row's back;</li>
  *   <li>a push whose build failed, or whose worker died before failing it, fails with its build.</li>
  * </ul>
  * Each repair re-checks the row inside its transaction, so several workers may run this at once.
@@ -50,14 +56,35 @@ public final class JobReconciler implements Runnable {
         this.grace = grace;
     }
 
+    /**
+     * One pass: every QUEUED and RUNNING row, page by page (its cost grows with the work in flight,
+     * not with the table), then the most recently FAILED rows, for Requeues in JobRunr's dashboard.
+     * A row that cannot be reconciled is logged and skipped; the pass goes on.
+     */
     @Override
     public void run() {
         try {
-            for (JobRow row : store.unfinished(BATCH)) {
-                reconcile(row);
+            UUID after = null;
+            while (true) {
+                List<JobRow> page = store.inFlightAfter(after, BATCH);
+                page.forEach(this::reconcileOne);
+                if (page.size() < BATCH) {
+                    break;
+                }
+                after = page.get(page.size() - 1).id();
             }
+            store.recentlyFailed(BATCH).forEach(this::reconcileOne);
         } catch (RuntimeException e) {
             log.warn("Reconciling jobs with JobRunr failed; will try again: {}", e.toString());
+        }
+    }
+
+    private void reconcileOne(JobRow row) {
+        try {
+            reconcile(row);
+        } catch (RuntimeException e) {
+            log.warn("Could not reconcile job {} ({} for {}); the next pass tries again: {}", row.id(), row.kind(),
+                    row.target(), e.toString());
         }
     }
 
@@ -98,7 +125,7 @@ public final class JobReconciler implements Runnable {
                     String reason = job.getJobState() instanceof FailedState failed
                             ? failed.getMessage() + (failed.getExceptionMessage() == null ? ""
                             : ": " + failed.getExceptionMessage()) : "JobRunr failed the job";
-                    long failures = job.getJobStates().stream().filter(FailedState.class::isInstance).count();
+                    long failures = interruptionsOfThisAttempt(job, row);
                     if (failures < MAX_RESUMES) {
                         // The job ended while its row was not: its worker died, stopped, or hit an
                         // unexpected error. Factory goes on building; run the job again to reattach.
@@ -117,7 +144,10 @@ public final class JobReconciler implements Runnable {
             case FAILED -> {
                 if (wasRequeuedAfter(job, row.finishedAt())) {
                     store.change(row.id(), SOURCE, current -> {
-                        if (current.status() == JobStatus.FAILED && !current.failedWithItsBuild()) {
+                        // Judged again on the row as it is now, under its lock: a row that failed a
+                        // moment ago, after the job was read, was not requeued.
+                        if (current.status() == JobStatus.FAILED && !current.failedWithItsBuild()
+                                && wasRequeuedAfter(job, current.finishedAt())) {
                             current.requeueForRetry("Requeued in JobRunr's dashboard");
                         }
                     });
@@ -126,6 +156,17 @@ public final class JobReconciler implements Runnable {
             default -> {
             }
         }
+    }
+
+    /**
+     * How often JobRunr ended the job during the row's current attempt: its FAILED states since the
+     * attempt began. Failures of earlier attempts (real ones, or interruptions) do not count.
+     */
+    private long interruptionsOfThisAttempt(Job job, JobRow row) {
+        Instant attemptBegan = store.history(row.id()).stream().filter(entry -> entry.attempt() == row.attempt())
+                .map(JobHistoryEntry::recordedAt).findFirst().orElse(Instant.EPOCH);
+        return job.getJobStates().stream().filter(FailedState.class::isInstance)
+                .filter(state -> state.getCreatedAt().isAfter(attemptBegan)).count();
     }
 
     private static boolean isEnded(StateName state) {
