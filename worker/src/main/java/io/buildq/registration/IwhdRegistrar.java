@@ -86,7 +86,7 @@ public final class IwhdRegistrar {
         }
         String icicle = "none";
         if (image.icicle() != null && !image.icicle().isBlank()) {
-            icicle = UUID.nameUUIDFromBytes(("buildq-icicle:" + image.id()).getBytes(StandardCharsets.UTF_8)).toString();
+            icicle = icicleKey(image.id());
             iwhd.putObject(ICICLES, icicle, image.icicle().getBytes(StandardCharsets.UTF_8));
             iwhd.setAttributes(ICICLES, icicle, attributes("uuid", icicle, "object_type", "icicle"));
         }
@@ -237,6 +237,24 @@ public final class IwhdRegistrar {
 
     private static boolean endedUncompleted(JobRow row) {
         return row.status() == JobStatus.FAILED || row.status() == JobStatus.CANCELLED;
+    }
+
+    /**
+     * Removes what {@link #registerTargetImage} wrote for a row that was cancelled meanwhile (a cancel
+     * that raced the completion): the target image and its icicle. Missing objects are fine.
+     */
+    public void unregisterTargetImage(String factoryImageId) {
+        iwhd.deleteObject(TARGET_IMAGES, factoryImageId);
+        iwhd.deleteObject(ICICLES, icicleKey(factoryImageId));
+    }
+
+    /** Removes what {@link #registerProviderImage} wrote for a push cancelled meanwhile. */
+    public void unregisterProviderImage(String factoryImageId) {
+        iwhd.deleteObject(PROVIDER_IMAGES, factoryImageId);
+    }
+
+    private static String icicleKey(String factoryImageId) {
+        return UUID.nameUUIDFromBytes(("buildq-icicle:" + factoryImageId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private static String orNone(String value) {

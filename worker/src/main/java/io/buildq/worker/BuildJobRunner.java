@@ -190,7 +190,12 @@ public final class BuildJobRunner extends BuildJobHandler {
         public void cancelled(JobRow row, DashboardMirror mirror) {
             if (row.factoryImageId() != null) {
                 factory.deleteTargetImageIfPresent(row.factoryImageId());
-                mirror.log("Cancelled: asked Image Factory to delete target image " + row.factoryImageId());
+                // A cancel that raced the completion may come after the registration in iwhd.
+                registrar.unregisterTargetImage(row.factoryImageId());
+                String cleaned = "Cancelled; asked Image Factory to delete target image " + row.factoryImageId()
+                        + ", and removed it from iwhd";
+                store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.describeActivity(cleaned));
+                mirror.log(cleaned);
             }
         }
 
@@ -206,6 +211,11 @@ public final class BuildJobRunner extends BuildJobHandler {
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
                         ended -> registrar.finishBuild(ended, jobsOfRequest), BuildJobRunner::readyToPush);
                 mirror.show(done);
+                if (done.status() == JobStatus.CANCELLED) {
+                    // Cancelled while it was being registered: nothing of it may stay behind.
+                    cancelled(done, mirror);
+                    return;
+                }
                 enqueuePushes(request, done, mirror);
                 return;
             }

@@ -142,6 +142,10 @@ public final class PushJobRunner extends PushJobHandler {
                         credentials);
                 mirror.log("Cancelled: asked Image Factory to delete provider image " + row.factoryImageId());
             }
+            if (row.factoryImageId() != null) {
+                // A cancel that raced the completion may come after the registration in iwhd.
+                registrar.unregisterProviderImage(row.factoryImageId());
+            }
             store.forgetCredentials(row.id());
         }
 
@@ -156,9 +160,14 @@ public final class PushJobRunner extends PushJobHandler {
                 }));
                 registrar.registerProviderImage(build, row, image);
                 List<JobRow> jobsOfRequest = store.jobsOfRequest(request.id());
-                mirror.show(store.end(row.id(), ProgressWriter.SOURCE_WORKER,
+                JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
-                        ended -> registrar.finishPushes(ended, jobsOfRequest)));
+                        ended -> registrar.finishPushes(ended, jobsOfRequest));
+                mirror.show(done);
+                if (done.status() == JobStatus.CANCELLED) {
+                    // Cancelled while it was being registered: nothing of it may stay behind.
+                    cancelled(done, mirror);
+                }
                 return;
             }
             String error = row.error() != null ? row.error()

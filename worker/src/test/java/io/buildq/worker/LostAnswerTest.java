@@ -97,6 +97,28 @@ class LostAnswerTest {
     }
 
     @Test
+    void aCancelThatRacesTheRegistrationInIwhdLeavesNeitherTheImageNorItsIwhdObject() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, true)) {
+            // Each iwhd call takes 400 ms: the registration, a dozen calls, is a window of seconds.
+            pipeline.iwhd.faults().set(FaultSettings.none().withLatency(Duration.ofMillis(400)));
+            UUID buildId = pipeline.queue.build(BuildRequest.of("cancel-race", TEMPLATE.formatted("plain"), List.of("ec2")));
+            TargetStatus registering = await().atMost(BOUND).until(() -> pipeline.queue.status(buildId).target("ec2"),
+                    target -> target.activity() != null && target.activity().startsWith("Registering the target image"));
+
+            pipeline.queue.cancel(registering.jobId());
+
+            // The worker says on the row when it cleaned up; then whatever iwhd call was on its way lands.
+            await().atMost(BOUND).until(() -> pipeline.queue.status(buildId).target("ec2").activity(),
+                    activity -> activity != null && activity.startsWith("Cancelled; asked Image Factory to delete"));
+            await().atMost(BOUND).until(() -> pipeline.iwhd.requestsInFlight() == 0);
+            assertThat(pipeline.factoryHolds(registering.factoryImageId())).isFalse();
+            assertThat(pipeline.queue.status(buildId).target("ec2").status()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(pipeline.iwhd.attributes("target_images", registering.factoryImageId()))
+                    .as("iwhd objects of a cancelled row").isEmpty();
+        }
+    }
+
+    @Test
     void lostAnswersOnEveryFactoryAndIwhdRouteBuildAndPushEachImageExactlyOnce() {
         int count = 8;
         try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {

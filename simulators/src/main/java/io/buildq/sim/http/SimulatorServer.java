@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,18 @@ public final class SimulatorServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Faults faults;
+    private final AtomicInteger inFlight;
 
-    private SimulatorServer(HttpServer server, ExecutorService executor, Faults faults) {
+    private SimulatorServer(HttpServer server, ExecutorService executor, Faults faults, AtomicInteger inFlight) {
         this.server = server;
         this.executor = executor;
         this.faults = faults;
+        this.inFlight = inFlight;
+    }
+
+    /** Requests being handled now (a held or hanging one counts): lets a test wait for late writes. */
+    public int requestsInFlight() {
+        return inFlight.get();
     }
 
     /**
@@ -81,7 +89,9 @@ public final class SimulatorServer implements AutoCloseable {
                 return thread;
             });
             server.setExecutor(executor);
+            AtomicInteger inFlight = new AtomicInteger();
             server.createContext("/", exchange -> {
+                inFlight.incrementAndGet();
                 try (exchange) {
                     if (exchange.getRequestURI().getPath().equals(FAULTS_PATH)) {
                         administer(exchange, faults);
@@ -107,10 +117,12 @@ public final class SimulatorServer implements AutoCloseable {
                     } catch (IOException | RuntimeException ignored) {
                         // the response may already have started; the client sees a broken reply
                     }
+                } finally {
+                    inFlight.decrementAndGet();
                 }
             });
             server.start();
-            return new SimulatorServer(server, executor, faults);
+            return new SimulatorServer(server, executor, faults, inFlight);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address.getHostAddress() + ":" + port, e);
         }

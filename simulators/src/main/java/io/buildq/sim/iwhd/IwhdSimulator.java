@@ -60,6 +60,11 @@ public final class IwhdSimulator implements AutoCloseable {
     }
 
     /** The faults injected now; change them at run time with {@link Faults#set}. */
+    /** Requests being handled now, for a test that waits for writes still on their way. */
+    public int requestsInFlight() {
+        return server.requestsInFlight();
+    }
+
     public Faults faults() {
         return faults;
     }
