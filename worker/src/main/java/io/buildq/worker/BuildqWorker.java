@@ -131,7 +131,7 @@ public final class BuildqWorker implements AutoCloseable {
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
         FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
-        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots);
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots, enqueuer);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
                 new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);

@@ -21,7 +21,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import io.buildq.queue.JobEnqueuer;
+import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.context.JobContext;
+import org.jobrunr.jobs.states.StateName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +79,17 @@ final class FactoryJobFlow {
     private final ImageFollower follower;
     private final Backoff backoff;
     private final FactorySlots slots;
+    private final JobEnqueuer enqueuer;
 
     FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
-                   Backoff backoff, FactorySlots slots) {
+                   Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer) {
         this.store = store;
         this.signals = signals;
         this.progress = progress;
         this.follower = follower;
         this.backoff = backoff;
         this.slots = slots;
+        this.enqueuer = enqueuer;
     }
 
     /** The job's row, or null when there is nothing to do: no row, or a row already COMPLETE or CANCELLED. */
@@ -131,7 +136,7 @@ final class FactoryJobFlow {
                         row = waitOrFail(jobId, e, failingSince, failures, mirror);
                     } catch (InterruptedException interrupted) {
                         // A cancel (or JobRunr's Delete) while the job waited to try again.
-                        cancelledIfSo(store.findJob(jobId).orElseThrow(), image, mirror);
+                        cancelledIfSo(cancelIfDeletedInJobRunr(jobId), image, mirror);
                         throw interrupted;
                     }
                     if (row.status().isTerminal()) {
@@ -179,7 +184,7 @@ final class FactoryJobFlow {
             row = follower.follow(row, mirror, image::get);
         } catch (InterruptedException e) {
             // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
-            cancelledIfSo(store.findJob(row.id()).orElseThrow(), image, mirror);
+            cancelledIfSo(cancelIfDeletedInJobRunr(row.id()), image, mirror);
             throw e;
         } catch (ImageLostException e) {
             log.warn("job {}: {}", row.id(), e.getMessage());
@@ -208,6 +213,27 @@ final class FactoryJobFlow {
             }
         }
         image.finish(request, row, saved, mirror);
+    }
+
+    /**
+     * The row as it is now; one still QUEUED or RUNNING whose JobRunr job was deleted (Delete in
+     * JobRunr's dashboard, which interrupts the job and tells buildq nothing) is cancelled here, so
+     * that its image is deleted now rather than left behind for the reconciler, which cannot.
+     */
+    private JobRow cancelIfDeletedInJobRunr(UUID jobId) {
+        JobRow current = store.findJob(jobId).orElseThrow();
+        if (current.status().isTerminal()) {
+            return current;
+        }
+        Job job = enqueuer.jobOf(current);
+        if (job == null || job.getState() != StateName.DELETED) {
+            return current; // a stopping worker: another one reattaches
+        }
+        return store.change(jobId, JobReconciler.SOURCE, r -> {
+            if (r.status() == JobStatus.QUEUED || r.status() == JobStatus.RUNNING) {
+                r.cancel(store.now(), "Deleted in JobRunr's dashboard");
+            }
+        });
     }
 
     /** The marker of a row's attempt: ASCII, as factory's parameters need (Q9), and unique to the attempt. */

@@ -156,6 +156,21 @@ abstract class OperatorActionsContract {
     }
 
     @Test
+    void aDeleteInJobRunrsDashboardOfARunningBuildCancelsItAndFactoryDeletesItsImage() {
+        try (Pipeline pipeline = new Pipeline(kind(), true, Duration.ofSeconds(2))) {
+            UUID buildId = pipeline.queue.build(BuildRequest.of("deleted-running", TEMPLATE, List.of("ec2")));
+            TargetStatus running = await().atMost(BOUND).until(() -> pipeline.queue.status(buildId).target("ec2"),
+                    target -> target.factoryImageId() != null);
+
+            pipeline.deleteInJobRunr(running.jobId());
+
+            // JobRunr interrupts the job; the worker cancels the row and has factory delete the image.
+            await().atMost(BOUND).until(() -> !pipeline.factoryHolds(running.factoryImageId()));
+            assertThat(pipeline.queue.status(buildId).target("ec2").status()).isEqualTo(JobStatus.CANCELLED);
+        }
+    }
+
+    @Test
     void twoReconcilersRunningAtOnceRepairEachRowOnce() {
         try (Pipeline pipeline = new Pipeline(kind(), true)) {
             pipeline.factory.faults().set(FaultSettings.none().withBuildFailureRate(1.0));
