@@ -57,9 +57,21 @@ public final class FactorySlots implements ElectStateFilter {
         if (!(newState instanceof ProcessingState) || !isBuild(job)) {
             return;
         }
-        if (!store.startWithinFactoryLimit(job.getId(), factoryUrl, limit, "worker")) {
+        boolean started;
+        String reason;
+        try {
+            started = store.startWithinFactoryLimit(job.getId(), factoryUrl, limit, "worker");
+            reason = "Waiting for a free Image Factory slot (" + limit + " builds at once on " + factoryUrl + ")";
+        } catch (RuntimeException e) {
+            // JobRunr logs a filter's exception and runs the job anyway: that would be a build no
+            // slot counts. Not knowing is treated as no slot; the build asks again after recheck.
+            log.warn("could not count the builds on {} (database unavailable?); build {} waits: {}", factoryUrl,
+                    job.getId(), e.toString());
+            started = false;
+            reason = "Waiting: the free Image Factory slots could not be counted (" + e.getClass().getSimpleName() + ")";
+        }
+        if (!started) {
             log.debug("build {} waits for a free slot on {}", job.getId(), factoryUrl);
-            String reason = "Waiting for a free Image Factory slot (" + limit + " builds at once on " + factoryUrl + ")";
             job.delete(reason);
             job.scheduleAt(Instant.now().plus(recheck), reason);
         }
