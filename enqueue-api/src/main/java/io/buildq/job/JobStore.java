@@ -5,6 +5,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,8 @@ import org.hibernate.cfg.Configuration;
  * a row is paired with its history entry in the same transaction.
  */
 public final class JobStore implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobStore.class);
 
     /** Concurrent writers (a callback and the job's own thread) retry on the row's version this often. */
     private static final int MAX_OPTIMISTIC_ATTEMPTS = 20;
@@ -324,9 +327,11 @@ public final class JobStore implements AutoCloseable {
     /**
      * Ends a job (COMPLETE or FAILED, by {@code ending}) while holding its request's row lock, so
      * that of several jobs of one kind ending at once exactly one sees itself as the last. When every
-     * job of the row's kind in the request has ended and at least one of them is COMPLETE,
-     * {@code whenKindEnded} runs inside the transaction: if it throws, nothing is committed and the
-     * job can run again.
+     * job of the row's kind in the request has ended and at least one of them is COMPLETE, that
+     * transaction records the fact ({@code buildq_iwhd_pending}) and, after the commit, outside any
+     * lock, {@code whenKindEnded} runs (it tells iwhd, over HTTP); once it returned the record is
+     * deleted. If it throws, or the process dies first, the record stays and the reconciler runs it
+     * again ({@link #pendingIwhd}), so nothing is lost and no lock waits on iwhd.
      */
     public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded) {
         return end(jobId, source, ending, whenKindEnded, null);
@@ -339,7 +344,9 @@ public final class JobStore implements AutoCloseable {
      */
     public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded,
                       Consumer<JobRow> toEachPush) {
-        return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
+        BuildRequestRow[] kindEnded = new BuildRequestRow[1];
+        JobRow ended = retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
+            kindEnded[0] = null;
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
                 throw new BuildNotFoundException(jobId);
@@ -362,7 +369,16 @@ public final class JobStore implements AutoCloseable {
             boolean anyComplete = row.status() == JobStatus.COMPLETE
                     || siblings.stream().anyMatch(other -> other.status() == JobStatus.COMPLETE);
             if (allEnded && anyComplete) {
-                whenKindEnded.accept(request);
+                boolean recorded = !session.createNativeQuery("select kind from buildq_iwhd_pending where request_id = :id "
+                        + "and kind = :kind", String.class).setParameter("id", request.id())
+                        .setParameter("kind", row.kind().name()).getResultList().isEmpty();
+                if (!recorded) {
+                    session.createNativeMutationQuery("insert into buildq_iwhd_pending (request_id, kind, created_at) "
+                                    + "values (:id, :kind, :at)")
+                            .setParameter("id", request.id()).setParameter("kind", row.kind().name())
+                            .setParameter("at", clock.instant()).executeUpdate();
+                }
+                kindEnded[0] = request;
             }
             if (toEachPush != null) {
                 for (JobRow push : session.createSelectionQuery("from JobRow where parentJobId = :id", JobRow.class)
@@ -375,7 +391,49 @@ public final class JobStore implements AutoCloseable {
             }
             return row;
         }));
+        if (kindEnded[0] != null) {
+            runPending(kindEnded[0], ended.kind(), whenKindEnded);
+        }
+        return ended;
     }
+
+    /**
+     * Runs what iwhd must still be told for a request's kind, then forgets it; if it fails, it is
+     * logged and stays recorded for the next try (the reconciler's).
+     */
+    public void runPending(BuildRequestRow request, JobKind kind, Consumer<BuildRequestRow> whenKindEnded) {
+        try {
+            whenKindEnded.accept(request);
+        } catch (RuntimeException e) {
+            log.warn("iwhd could not be told that every {} job of request {} ended; the reconciler tries again: {}",
+                    kind, request.id(), e.toString());
+            return;
+        }
+        sessionFactory.inTransaction(session -> session
+                .createNativeMutationQuery("delete from buildq_iwhd_pending where request_id = :id and kind = :kind")
+                .setParameter("id", request.id()).setParameter("kind", kind.name()).executeUpdate());
+    }
+
+    /** What iwhd has been waiting to be told for longer than {@code olderThan}: (request id, kind) pairs. */
+    public List<Pending> pendingIwhd(Duration olderThan, int limit) {
+        return sessionFactory.fromSession(session -> session
+                .createNativeQuery("select request_id, kind from buildq_iwhd_pending where created_at < :before "
+                        + "order by created_at", Object[].class)
+                .setParameter("before", clock.instant().minus(olderThan))
+                .setMaxResults(limit)
+                .getResultList().stream()
+                .map(columns -> new Pending(toUuid(columns[0]), JobKind.valueOf((String) columns[1])))
+                .toList());
+    }
+
+    /** A request whose iwhd attributes still wait for the end of its jobs of one kind. */
+    public record Pending(UUID requestId, JobKind kind) {
+    }
+
+    private static UUID toUuid(Object value) {
+        return value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
+    }
+
 
     /** Runs a transaction again, on fresh rows, when it lost a race on a row's version. */
     private static <T> T retryingVersionConflicts(Supplier<T> transaction) {

@@ -102,15 +102,14 @@ public final class IwhdRegistrar {
 
     /**
      * A target build of the request completed and every target build of it has ended (JobStore's
-     * {@code whenKindEnded}, inside the ending transaction). If every target completed, link the
+     * {@code whenKindEnded}, after the ending transaction committed, or the reconciler's retry). If every target completed, link the
      * build to the image's previous build and make it the image's {@code latest_unpushed}, as factory
      * v1's BuildWatcher did; one target that failed or was cancelled means neither is ever written
      * for this build (Q10). If the request's pushes all completed before its last target did, the
      * build also becomes the image's {@code latest_build}, as {@link #finishPushes} would have made it.
      *
-     * @param jobsOfRequest the request's rows ({@code JobStore.jobsOfRequest}) read just before the
-     *                      ending transaction: a job that ended meanwhile is judged by what it
-     *                      registered in iwhd, which it does before it ends
+     * @param jobsOfRequest the request's rows ({@code JobStore.jobsOfRequest}), read after the ending
+     *                      transaction; each job registered in iwhd before it ended
      */
     public void finishBuild(BuildRequestRow request, List<JobRow> jobsOfRequest) {
         if (!everyTargetRegistered(request, jobsOfRequest)) {

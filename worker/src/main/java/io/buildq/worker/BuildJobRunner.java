@@ -206,10 +206,16 @@ public final class BuildJobRunner extends BuildJobHandler {
                 mirror.show(store.change(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.describeActivity("Registering the target image in iwhd")));
                 registrar.registerTargetImage(request, row, saved);
-                List<JobRow> jobsOfRequest = store.jobsOfRequest(request.id());
+                // The last target to end tells iwhd before its row says COMPLETE, so that a reader of
+                // the row finds iwhd up to date; two ending at once leave it to the end's record.
+                List<JobRow> jobs = store.jobsOfRequest(request.id());
+                if (othersEnded(jobs, row)) {
+                    registrar.finishBuild(request, jobs);
+                }
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
-                        ended -> registrar.finishBuild(ended, jobsOfRequest), BuildJobRunner::readyToPush);
+                        ended -> registrar.finishBuild(ended, store.jobsOfRequest(ended.id())),
+                        BuildJobRunner::readyToPush);
                 mirror.show(done);
                 if (done.status() == JobStatus.CANCELLED) {
                     // Cancelled while it was being registered: nothing of it may stay behind.
@@ -260,6 +266,12 @@ public final class BuildJobRunner extends BuildJobHandler {
                 return false;
             }
         }
+    }
+
+    /** Whether every other job of the row's kind in the request has ended. */
+    static boolean othersEnded(List<JobRow> jobsOfRequest, JobRow row) {
+        return jobsOfRequest.stream().filter(other -> other.kind() == row.kind() && !other.id().equals(row.id()))
+                .allMatch(other -> other.status().isTerminal());
     }
 
     private static String baseImageFailure(FactoryImage base) {

@@ -168,7 +168,7 @@ public final class BuildqWorker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval());
+        JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval(), registrar);
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
         ServerWatchdog watchdog = new ServerWatchdog(server);

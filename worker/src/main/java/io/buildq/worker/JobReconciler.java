@@ -7,6 +7,7 @@ import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
+import io.buildq.registration.IwhdRegistrar;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *       it fails. This is buildq's one resume mechanism: JobRunr's own RetryFilter is not in play
  *       (JobRunr keeps one ElectStateFilter, and the factory slot filter is it), so no job is ever
  *       retried behind the row's back;</li>
- *   <li>a push whose build failed, or whose worker died before failing it, fails with its build.</li>
+ *   <li>a push whose build failed, or whose worker died before failing it, fails with its build;</li>
+ *   <li>what iwhd must be told when a request's last job of a kind ended (its image's
+ *       {@code latest_unpushed} or {@code latest_build}), if the worker that ended it died first or
+ *       found iwhd down.</li>
  * </ul>
  * Each repair re-checks the row inside its transaction, so several workers may run this at once.
  */
@@ -48,12 +52,18 @@ public final class JobReconciler implements Runnable {
     private final JobStore store;
     private final JobEnqueuer enqueuer;
     private final Duration grace;
+    private final IwhdRegistrar registrar;
 
-    /** @param grace how long a QUEUED row may wait for its job before it counts as missing one */
-    public JobReconciler(JobStore store, JobEnqueuer enqueuer, Duration grace) {
+    /**
+     * @param grace     how long a QUEUED row may wait for its job before it counts as missing one, and
+     *                  what iwhd must still be told before it counts as left behind by a dead worker
+     * @param registrar tells iwhd what a worker that died after ending a request's last job did not
+     */
+    public JobReconciler(JobStore store, JobEnqueuer enqueuer, Duration grace, IwhdRegistrar registrar) {
         this.store = store;
         this.enqueuer = enqueuer;
         this.grace = grace;
+        this.registrar = registrar;
     }
 
     /**
@@ -74,6 +84,12 @@ public final class JobReconciler implements Runnable {
                 after = page.get(page.size() - 1).id();
             }
             store.recentlyFailed(BATCH).forEach(this::reconcileOne);
+            for (JobStore.Pending pending : store.pendingIwhd(grace, BATCH)) {
+                BuildRequestRow request = store.findRequest(pending.requestId()).orElseThrow();
+                List<JobRow> jobs = store.jobsOfRequest(request.id());
+                store.runPending(request, pending.kind(), pending.kind() == JobKind.BUILD
+                        ? ended -> registrar.finishBuild(ended, jobs) : ended -> registrar.finishPushes(ended, jobs));
+            }
         } catch (RuntimeException e) {
             log.warn("Reconciling jobs with JobRunr failed; will try again: {}", e.toString());
         }

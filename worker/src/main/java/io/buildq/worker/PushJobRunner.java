@@ -159,10 +159,13 @@ public final class PushJobRunner extends PushJobHandler {
                     r.describeActivity("Registering the provider image in iwhd");
                 }));
                 registrar.registerProviderImage(build, row, image);
-                List<JobRow> jobsOfRequest = store.jobsOfRequest(request.id());
+                List<JobRow> jobs = store.jobsOfRequest(request.id());
+                if (BuildJobRunner.othersEnded(jobs, row)) {
+                    registrar.finishPushes(request, jobs); // before COMPLETE shows, as for builds
+                }
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
-                        ended -> registrar.finishPushes(ended, jobsOfRequest));
+                        ended -> registrar.finishPushes(ended, store.jobsOfRequest(ended.id())));
                 mirror.show(done);
                 if (done.status() == JobStatus.CANCELLED) {
                     // Cancelled while it was being registered: nothing of it may stay behind.

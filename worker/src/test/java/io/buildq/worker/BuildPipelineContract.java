@@ -64,7 +64,7 @@ abstract class BuildPipelineContract {
             assertThat(target.factoryImageId()).isNotNull();
             assertThat(target.startedAt()).isNotNull();
             assertThat(target.finishedAt()).isAfterOrEqualTo(target.startedAt());
-            assertThat(pipeline.jobRunrState(target.jobId())).isEqualTo(StateName.SUCCEEDED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.jobRunrState(target.jobId()) == StateName.SUCCEEDED);
 
             Map<String, String> targetImage = pipeline.iwhd.attributes("target_images", target.factoryImageId()).orElseThrow();
             assertThat(targetImage).containsEntry("uuid", target.factoryImageId())

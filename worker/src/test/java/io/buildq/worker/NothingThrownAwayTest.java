@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
+import io.buildq.factory.FactoryImage;
+import io.buildq.factory.FactoryStatus;
+import io.buildq.iwhd.IwhdClient;
+import io.buildq.iwhd.IwhdException;
+import io.buildq.job.BuildRequestRow;
+import io.buildq.job.JobStore;
 import io.buildq.job.JobStatus;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
+import io.buildq.registration.IwhdRegistrar;
 import io.buildq.retry.Backoff;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.status.BuildStatus;
@@ -14,9 +21,11 @@ import io.buildq.status.HistoryEntry;
 import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 /** Work factory completed is never redone, and a failed push can always be retried. */
@@ -84,6 +93,42 @@ class NothingThrownAwayTest {
             assertThat(retried.status()).isEqualTo(JobStatus.COMPLETE);
             assertThat(pipeline.db.count("select count(*) from buildq_credentials where job_id = '" + pushJob + "'"))
                     .as("forgotten once it completed").isZero();
+        }
+    }
+
+    @Test
+    void whatIwhdMustBeToldAfterTheLastTargetEndedIsDoneByTheReconcilerWhenTheWorkerCouldNot() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.POSTGRES, false)) {
+            UUID buildId = pipeline.queue.build(BuildRequest.of("told-later", TEMPLATE.formatted("plain"), List.of("ec2")));
+            UUID jobId = pipeline.queue.status(buildId).target("ec2").jobId();
+            IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(new OkHttpClient(), pipeline.iwhd.baseUrl()));
+            // What a worker does at the end of a build, by hand: the row RUNNING with factory's image,
+            // the target image registered, then the end, whose telling iwhd afterwards fails (a worker
+            // that died right after the commit would leave the same).
+            try (JobStore store = JobStore.open(pipeline.db.dataSource(), Clock.systemUTC())) {
+                store.change(jobId, "test", row -> {
+                    row.markRunning(store.now());
+                    row.attachFactoryImage("factory-image-1", store.now());
+                    row.recordFactoryProgress("COMPLETE", 100, "done", null);
+                });
+                BuildRequestRow request = store.findRequest(buildId).orElseThrow();
+                registrar.registerTargetImage(request, store.findJob(jobId).orElseThrow(), new FactoryImage("factory-image-1",
+                        "TargetImage", FactoryStatus.COMPLETE, 100, null, null, "<icicle/>", "ec2", null, null, null, null,
+                        null));
+                store.end(jobId, "test", row -> row.markComplete(store.now(), "done"), ended -> {
+                    throw new IwhdException("iwhd could not be reached (simulated)", 0);
+                });
+            }
+            String imageId = pipeline.queue.status(buildId).imageId().toString();
+            assertThat(pipeline.queue.status(buildId).target("ec2").status()).isEqualTo(JobStatus.COMPLETE);
+            assertThat(pipeline.iwhd.attributes("images", imageId).orElseThrow()).doesNotContainKey("latest_unpushed");
+            assertThat(pipeline.db.count("select count(*) from buildq_iwhd_pending")).as("kept for later").isEqualTo(1);
+
+            pipeline.reconciler().run();
+
+            assertThat(pipeline.iwhd.attributes("images", imageId).orElseThrow())
+                    .containsEntry("latest_unpushed", buildId.toString());
+            assertThat(pipeline.db.count("select count(*) from buildq_iwhd_pending")).isZero();
         }
     }
 

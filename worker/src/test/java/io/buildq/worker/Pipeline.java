@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.api.BuildQueue;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryException;
+import io.buildq.iwhd.IwhdClient;
+import io.buildq.registration.IwhdRegistrar;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.job.JobStore;
 import io.buildq.queue.JobEnqueuer;
@@ -99,7 +101,8 @@ final class Pipeline implements AutoCloseable {
         if (store == null) {
             store = JobStore.open(db.dataSource(), java.time.Clock.systemUTC());
         }
-        return new JobReconciler(store, new JobEnqueuer(jobRunr), Duration.ZERO);
+        return new JobReconciler(store, new JobEnqueuer(jobRunr), Duration.ZERO,
+                new IwhdRegistrar(new IwhdClient(new OkHttpClient(), iwhd.baseUrl())));
     }
 
     /** What JobRunr's dashboard does on Delete: the job becomes DELETED, no filter runs. */

@@ -19,8 +19,8 @@ public final class Faults {
      */
     public enum Outcome { ANSWER, ERROR, DROP, HANG, LOSE_ANSWER, HOLD_ANSWER }
 
-    /** A chosen request whose answer is to be lost after it is handled, for a test to hit a window on purpose. */
-    private record Chosen(String method, Pattern path, boolean hold) {
+    /** A chosen request and what happens to it, for a test to hit a window on purpose. */
+    private record Chosen(String method, Pattern path, Outcome outcome) {
     }
 
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -46,7 +46,12 @@ public final class Faults {
      * without an answer until the simulator stops. One request per call; the calls queue up.
      */
     public synchronized void loseAnswerOfNext(String method, String pathRegex, boolean hold) {
-        chosen.add(new Chosen(method, Pattern.compile(pathRegex), hold));
+        chosen.add(new Chosen(method, Pattern.compile(pathRegex), hold ? Outcome.HOLD_ANSWER : Outcome.LOSE_ANSWER));
+    }
+
+    /** Makes the next request with this method and a matching path fail with a 500 before the service acts. */
+    public synchronized void failNext(String method, String pathRegex) {
+        chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ERROR));
     }
 
     /** The outcome for a request: a chosen one first, else a draw from the seeded sequence. */
@@ -55,7 +60,7 @@ public final class Faults {
             Chosen rule = chosen.get(i);
             if (rule.method().equals(method) && rule.path().matcher(path).matches()) {
                 chosen.remove(i);
-                return rule.hold() ? Outcome.HOLD_ANSWER : Outcome.LOSE_ANSWER;
+                return rule.outcome();
             }
         }
         return nextRequest();
