@@ -243,9 +243,13 @@ public class JobRow {
                     MAX_ACTIVITY_CHARS);
             return;
         }
+        if (factoryImageId != null) {
+            // An image the row knows of: the old attempt's clean-up concerned it; forget the marker.
+            this.startMarker = null;
+        }
+        // Else the marker stays: the new attempt looks for what that start may have made, and deletes it.
         this.factoryImageId = null;
         this.factoryStartedAt = null;
-        this.startMarker = null;
         this.factoryStatus = null;
         this.identifierOnProvider = null;
     }

@@ -127,11 +127,17 @@ public final class ProgressWriter implements AutoCloseable {
         signals.signal(jobId);
     }
 
-    /** Stores factory's id for the row's build, together with the first report, before anything else. */
+    /**
+     * Stores factory's id for the row's build, together with the first report, before anything else;
+     * the first image attached to an attempt stays (a caller whose image was not attached discards it).
+     */
     public JobRow attach(UUID jobId, int attempt, FactoryImage created) {
         return store.change(jobId, SOURCE_CREATE, current -> {
             if (current.attempt() != attempt || current.status().isTerminal()) {
                 return;
+            }
+            if (current.factoryImageId() != null && !current.factoryImageId().equals(created.id())) {
+                return; // another run of the job attached its image first; the caller discards this one
             }
             current.attachFactoryImage(created.id(), store.now());
             if (isNewer(current, created)) {

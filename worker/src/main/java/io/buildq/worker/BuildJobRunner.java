@@ -22,6 +22,7 @@ import io.buildq.factory.MarkedImages;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -179,11 +180,12 @@ public final class BuildJobRunner extends BuildJobHandler {
          * image, Q8), and the build's other targets are waiting for its id.
          */
         @Override
-        public void adopted(BuildRequestRow request, JobRow row, String marker) {
+        public void adopted(BuildRequestRow request, JobRow row, FactoryImage kept) {
             bases.find(request.id())
                     .filter(base -> base.ownerJobId().equals(row.id()) && base.baseImageId() == null)
-                    .flatMap(base -> markedImages.baseImages(marker).stream().findFirst())
-                    .ifPresent(baseImage -> bases.stored(request.id(), row.id(), baseImage.id()));
+                    .flatMap(base -> Optional.ofNullable(kept.baseImageId())
+                            .or(() -> markedImages.baseImages(kept.startMarker()).stream().findFirst().map(FactoryImage::id)))
+                    .ifPresent(baseImageId -> bases.stored(request.id(), row.id(), baseImageId));
         }
 
         @Override

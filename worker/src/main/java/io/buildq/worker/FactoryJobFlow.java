@@ -48,8 +48,8 @@ final class FactoryJobFlow {
         /** Asks factory to delete an image started twice for the row; the row keeps another. */
         void discard(JobRow row, FactoryImage duplicate);
 
-        /** The row adopted an image its start had created; whatever else that start made is found again. */
-        default void adopted(BuildRequestRow request, JobRow row, String marker) {
+        /** The row adopted {@code kept}, an image its start had created; whatever else that start made is found again. */
+        default void adopted(BuildRequestRow request, JobRow row, FactoryImage kept) {
         }
 
         FactoryImage get(String factoryImageId);
@@ -129,6 +129,11 @@ final class FactoryJobFlow {
                 try {
                     runOnce(request, row, image, mirror);
                     return;
+                } catch (InterruptedException interrupted) {
+                    // JobRunr interrupts a job deleted while it runs (a cancel, from buildq or its
+                    // dashboard), wherever it waits: for factory, for a save, for a base image.
+                    cancelledIfSo(cancelIfDeletedInJobRunr(jobId), image, mirror);
+                    throw interrupted;
                 } catch (RemoteServiceException e) {
                     failingSince = failingSince == null ? store.now() : failingSince;
                     failures++;
@@ -158,6 +163,14 @@ final class FactoryJobFlow {
             throws InterruptedException {
         if (row.factoryImageId() == null) {
             String marker = startMarker(row);
+            if (row.startMarker() != null && !marker.equals(row.startMarker())) {
+                // An earlier attempt's start never heard an answer: what factory made of it is abandoned.
+                for (FactoryImage abandoned : image.marked(row.startMarker())) {
+                    image.discard(row, abandoned);
+                    mirror.log("Asked Image Factory to delete " + image.noun() + " " + abandoned.id()
+                            + ", which an earlier attempt started without hearing of it");
+                }
+            }
             if (marker.equals(row.startMarker())) {
                 // An earlier try of this attempt asked factory for the image and heard no answer (or
                 // its worker died before storing it): factory may have created it all the same.
@@ -182,10 +195,6 @@ final class FactoryJobFlow {
         }
         try {
             row = follower.follow(row, mirror, image::get);
-        } catch (InterruptedException e) {
-            // JobRunr interrupts a job deleted while it runs: a cancel, from buildq or its dashboard.
-            cancelledIfSo(cancelIfDeletedInJobRunr(row.id()), image, mirror);
-            throw e;
         } catch (ImageLostException e) {
             log.warn("job {}: {}", row.id(), e.getMessage());
             image.lost(request, e.row(), e.getMessage(), mirror);
@@ -201,12 +210,15 @@ final class FactoryJobFlow {
             try {
                 saved = follower.awaitSaved(row, image::get);
             } catch (FactoryException e) {
-                if (e.status() != 404 || row.startMarker() == null || startMarker(row).equals(row.startMarker())) {
+                boolean keptFromEarlierAttempt = row.startMarker() != null && !startMarker(row).equals(row.startMarker());
+                boolean gone = e.status() == 404 || e instanceof ImageFollower.ImageNotSavedException;
+                if (!keptFromEarlierAttempt || !gone) {
                     throw e;
                 }
-                // A retry kept the image factory had completed, and factory no longer has it.
+                // A retry kept the image an earlier attempt heard was complete, and factory no longer
+                // has it (deleted), or never saved it (restarted between its callback and its save).
                 mirror.log("Image Factory no longer has " + image.noun() + " " + row.factoryImageId()
-                        + ", which an earlier attempt completed; starting a new one");
+                        + " as complete, which an earlier attempt heard it was; starting a new one");
                 JobRow reset = store.change(row.id(), ProgressWriter.SOURCE_WORKER, JobRow::forgetFactoryImage);
                 runOnce(request, reset, image, mirror);
                 return;
@@ -253,7 +265,12 @@ final class FactoryJobFlow {
             mirror.log("Image Factory holds no " + image.noun() + " of this attempt's earlier start; starting it");
             return row;
         }
-        found.sort(Comparator.comparingInt((FactoryImage candidate) -> candidate.status().rank()).reversed());
+        found.removeIf(candidate -> candidate.status() == FactoryStatus.DELETING
+                || candidate.status() == FactoryStatus.DELETED || candidate.status() == FactoryStatus.DELETEFAILED);
+        if (found.isEmpty()) {
+            return row;
+        }
+        found.sort(Comparator.comparingInt(FactoryJobFlow::adoptionPreference));
         FactoryImage kept = found.get(0);
         List<String> discarded = new ArrayList<>();
         for (FactoryImage duplicate : found.subList(1, found.size())) {
@@ -265,7 +282,7 @@ final class FactoryJobFlow {
             }
         }
         // What else that start made is recorded first: the build's other targets read the row.
-        image.adopted(request, row, marker);
+        image.adopted(request, row, kept);
         progress.attach(row.id(), row.attempt(), kept);
         String note = "Image Factory had accepted the start though its answer was lost: adopted " + image.noun() + " "
                 + kept.id() + (discarded.isEmpty() ? "" : "; asked factory to delete the duplicates " + discarded);
@@ -277,6 +294,17 @@ final class FactoryJobFlow {
         });
         mirror.log(note);
         return adopted;
+    }
+
+    /** Which of several images one start created to keep: the completed one, else the one furthest along. */
+    private static int adoptionPreference(FactoryImage image) {
+        return switch (image.status()) {
+            case COMPLETE -> 0;
+            case BUILDING -> 1;
+            case PENDING -> 2;
+            case NEW -> 3;
+            default -> 4;
+        };
     }
 
     /**

@@ -99,11 +99,18 @@ final class ImageFollower {
                 return seen;
             }
             if (!store.now().isBefore(until)) {
-                throw new FactoryException("Image Factory reported " + outcome + " for " + row.factoryImageId()
-                        + " but GET still says " + seen.status() + " after " + saveWait.toSeconds() + " s", 0);
+                throw new ImageNotSavedException("Image Factory reported " + outcome + " for " + row.factoryImageId()
+                        + " but GET still says " + seen.status() + " after " + saveWait.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(pause); // factory's save is a file write behind its callback
             pause = Math.min(1000, pause * 2);
+        }
+    }
+
+    /** Factory reported an outcome it has not saved (yet, or ever: a restart between the two loses it). */
+    static final class ImageNotSavedException extends FactoryException {
+        ImageNotSavedException(String message) {
+            super(message, 0);
         }
     }
 

@@ -119,6 +119,32 @@ class LostAnswerTest {
     }
 
     @Test
+    void aRetryDeletesTheImageAnEarlierAttemptStartedWithoutHearingOfIt() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {
+            pipeline.startWorker(settings -> settings.withHttpTimeout(Duration.ofSeconds(1)).withBackoff(
+                    new Backoff(Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofSeconds(2))));
+            // Attempt 1: factory creates the image and holds its answer, then fails every call until
+            // the attempt gives up. The row never learns the image's id.
+            pipeline.factory.faults().loseAnswerOfNext("POST", "/imagefactory/target_images", true);
+            UUID buildId = pipeline.queue.build(BuildRequest.of("abandoned", TEMPLATE.formatted("plain"), List.of("ec2")));
+            await().atMost(BOUND).until(() -> pipeline.factory.createdTargetImages() == 1);
+            pipeline.factory.faults().set(FaultSettings.none().withErrorRate(1));
+            TargetStatus failed = await().atMost(BOUND).until(() -> pipeline.queue.status(buildId).target("ec2"),
+                    target -> target.status() == JobStatus.FAILED);
+            assertThat(failed.factoryImageId()).isNull();
+            pipeline.factory.faults().set(FaultSettings.none());
+
+            pipeline.queue.retry(failed.jobId());
+
+            TargetStatus retried = await().atMost(BOUND).until(() -> pipeline.queue.status(buildId).target("ec2"),
+                    target -> target.attempt() == 2 && target.status().isTerminal());
+            assertThat(retried.status()).isEqualTo(JobStatus.COMPLETE);
+            assertThat(factory(pipeline).listTargetImages()).as("attempt 1's image was deleted")
+                    .containsExactly(retried.factoryImageId());
+        }
+    }
+
+    @Test
     void lostAnswersOnEveryFactoryAndIwhdRouteBuildAndPushEachImageExactlyOnce() {
         int count = 8;
         try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {

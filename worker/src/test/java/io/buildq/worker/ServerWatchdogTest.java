@@ -24,6 +24,11 @@ class ServerWatchdogTest {
     void aServerThatStoppedItselfIsStartedAgainAndTakesJobs() {
         try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.POSTGRES, false)) {
             BuildqWorker worker = pipeline.startWorker(settings -> settings);
+            // A server that has been running (announced, taking jobs), as one is when a heartbeat fails;
+            // stopping it while it is still announcing itself races JobRunr's own start.
+            UUID before = pipeline.queue.build(BuildRequest.of("before-stop", TEMPLATE, List.of("ec2")));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.queue.status(before).targets().get(0).status().isTerminal());
             // What JobRunr does when a heartbeat fails: it stops its own server.
             worker.jobRunrServer().stop();
             assertThat(worker.isRunning()).isFalse();
