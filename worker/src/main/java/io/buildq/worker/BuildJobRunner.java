@@ -210,13 +210,16 @@ public final class BuildJobRunner extends BuildJobHandler {
                 registrar.registerTargetImage(request, row, saved);
                 // The last target to end tells iwhd before its row says COMPLETE, so that a reader of
                 // the row finds iwhd up to date; two ending at once leave it to the end's record.
+                // Told already, the end's own telling would only read iwhd again: the siblings were
+                // all ended when the rows were read, so they cannot have changed since.
                 List<JobRow> jobs = store.jobsOfRequest(request.id());
-                if (othersEnded(jobs, row)) {
+                boolean told = othersEnded(jobs, row);
+                if (told) {
                     registrar.finishBuild(request, jobs);
                 }
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
-                        ended -> registrar.finishBuild(ended, store.jobsOfRequest(ended.id())),
+                        told ? ended -> { } : ended -> registrar.finishBuild(ended, store.jobsOfRequest(ended.id())),
                         BuildJobRunner::readyToPush);
                 mirror.show(done);
                 if (done.status() == JobStatus.CANCELLED) {

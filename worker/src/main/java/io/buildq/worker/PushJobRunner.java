@@ -160,12 +160,13 @@ public final class PushJobRunner extends PushJobHandler {
                 }));
                 registrar.registerProviderImage(build, row, image);
                 List<JobRow> jobs = store.jobsOfRequest(request.id());
-                if (BuildJobRunner.othersEnded(jobs, row)) {
+                boolean told = BuildJobRunner.othersEnded(jobs, row);
+                if (told) {
                     registrar.finishPushes(request, jobs); // before COMPLETE shows, as for builds
                 }
                 JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
                         r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
-                        ended -> registrar.finishPushes(ended, store.jobsOfRequest(ended.id())));
+                        told ? ended -> { } : ended -> registrar.finishPushes(ended, store.jobsOfRequest(ended.id())));
                 mirror.show(done);
                 if (done.status() == JobStatus.CANCELLED) {
                     // Cancelled while it was being registered: nothing of it may stay behind.
