@@ -74,6 +74,12 @@ public class JobHistoryEntry {
         return entry;
     }
 
+    /** The entry with {@code note} as its activity: a fact about the row that changed nothing on it. */
+    JobHistoryEntry noting(String note) {
+        this.activity = JobRow.clip(note, JobRow.MAX_ACTIVITY_CHARS);
+        return this;
+    }
+
     public Long id() {
         return id;
     }

@@ -282,7 +282,7 @@ public class JobRow {
         status = next;
     }
 
-    private static String clip(String text, int max) {
+    static String clip(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 

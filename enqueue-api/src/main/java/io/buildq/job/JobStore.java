@@ -52,6 +52,9 @@ public final class JobStore implements AutoCloseable {
         return new JobStore(configuration.buildSessionFactory(), clock);
     }
 
+    /** The sweep record's marker for a row that started no image by marker (rows older than markers). */
+    public static final String NO_MARKER = "";
+
     public Instant now() {
         return clock.instant();
     }
@@ -300,6 +303,21 @@ public final class JobStore implements AutoCloseable {
         return change(jobId, List.of(new Step(source, mutation)));
     }
 
+    /**
+     * Appends {@code note} to the row's history, the row as it is otherwise, without changing the row:
+     * for what was done about it after it ended (the sweeper's deletions in factory), which the
+     * trail must keep and the row's own activity must not be overwritten with.
+     */
+    public void note(UUID jobId, String source, String note) {
+        sessionFactory.inTransaction(session -> {
+            JobRow row = session.find(JobRow.class, jobId);
+            if (row == null) {
+                throw new BuildNotFoundException(jobId);
+            }
+            session.persist(JobHistoryEntry.of(row, source, clock.instant()).noting(note));
+        });
+    }
+
     /** One change of a row, and who made it. */
     public record Step(String source, Consumer<JobRow> mutation) {
     }
@@ -318,6 +336,7 @@ public final class JobStore implements AutoCloseable {
                 JobRow.JobRowState before = row.state();
                 step.mutation().accept(row);
                 recordIfChanged(session, row, before, step.source());
+                recordSweepIfLeftBehind(session, row, before);
             }
             forgetCredentialsIfEnded(session, row);
             return row;
@@ -358,6 +377,7 @@ public final class JobStore implements AutoCloseable {
             JobRow.JobRowState before = row.state();
             ending.accept(row);
             recordIfChanged(session, row, before, source);
+            recordSweepIfLeftBehind(session, row, before);
             forgetCredentialsIfEnded(session, row);
             List<JobRow> siblings = session
                     .createSelectionQuery("from JobRow where requestId = :id and kind = :kind and id <> :self", JobRow.class)
@@ -386,6 +406,7 @@ public final class JobStore implements AutoCloseable {
                     JobRow.JobRowState pushBefore = push.state();
                     toEachPush.accept(push);
                     recordIfChanged(session, push, pushBefore, source);
+                    recordSweepIfLeftBehind(session, push, pushBefore);
                     forgetCredentialsIfEnded(session, push);
                 }
             }
@@ -455,8 +476,8 @@ public final class JobStore implements AutoCloseable {
      */
     private static void forgetCredentialsIfEnded(org.hibernate.Session session, JobRow row) {
         boolean stillNeeded = row.status() == JobStatus.FAILED
-                // factory needs the credentials to delete a cancelled push's provider image; the worker
-                // that deletes it forgets them then
+                // factory needs the credentials to delete a cancelled push's provider image; the
+                // sweeper forgets them once it has (its record is written in this same transaction)
                 || (row.status() == JobStatus.CANCELLED && (row.factoryImageId() != null || row.startMarker() != null));
         if (row.kind() == JobKind.PUSH && row.status().isTerminal() && !stillNeeded) {
             CredentialRow credentials = session.find(CredentialRow.class, row.id());
@@ -464,6 +485,36 @@ public final class JobStore implements AutoCloseable {
                 session.remove(credentials);
             }
         }
+    }
+
+    /**
+     * A row that became CANCELLED while factory may hold something of it (an image it knows of, or
+     * one a start made without the row hearing of it), or FAILED while starting, gets a sweep record
+     * ({@code buildq_factory_sweep}) in the same transaction: the worker running it cleans up at once
+     * if there is one, and a worker's sweeper makes sure of it later, also when none runs it (a
+     * QUEUED retry that kept its image, a dead worker's row).
+     */
+    private void recordSweepIfLeftBehind(org.hibernate.Session session, JobRow row, JobRow.JobRowState before) {
+        if (before.status() == row.status()) {
+            return;
+        }
+        boolean cancelledHoldingSome = row.status() == JobStatus.CANCELLED
+                && (row.factoryImageId() != null || row.startMarker() != null);
+        // A row that failed before factory's id was stored (the start's answers lost until the
+        // budget ran out): its starts may have made images nobody follows. A retry would delete
+        // them too; the sweep does not wait for one.
+        boolean failedStarting = row.status() == JobStatus.FAILED && row.factoryImageId() == null
+                && row.startMarker() != null;
+        if (!cancelledHoldingSome && !failedStarting) {
+            return;
+        }
+        String marker = row.startMarker() == null ? NO_MARKER : row.startMarker();
+        Instant now = clock.instant();
+        session.createNativeMutationQuery("insert into buildq_factory_sweep (job_id, marker, created_at, due_at, tries) "
+                        + "select :job, :marker, :at, :at, 0 where not exists "
+                        + "(select 1 from buildq_factory_sweep where job_id = :job and marker = :marker)")
+                .setParameter("job", row.id()).setParameter("marker", marker).setParameter("at", now)
+                .executeUpdate();
     }
 
     private void recordIfChanged(org.hibernate.Session session, JobRow row, JobRow.JobRowState before, String source) {

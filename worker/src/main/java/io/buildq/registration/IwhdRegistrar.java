@@ -135,6 +135,24 @@ public final class IwhdRegistrar {
     }
 
     /**
+     * Takes back what {@link #finishBuild} wrote for a build one of whose targets was then cancelled
+     * (a cancel that won the race with the last target's end, after that target told iwhd): if the
+     * image's {@code latest_unpushed} names the build, it names again what it named before, the
+     * build's {@code parent}, or {@code "None"} when that was the image's {@code latest_build} or
+     * there was none. Q10: a build with a target not completed is never {@code latest_unpushed}.
+     */
+    public void withdrawBuild(BuildRequestRow request) {
+        String imageId = request.imageId().toString();
+        String buildId = request.id().toString();
+        if (iwhd.getAttribute(IMAGES, imageId, "latest_unpushed").filter(buildId::equals).isEmpty()) {
+            return;
+        }
+        String parent = iwhd.getAttribute(BUILDS, buildId, "parent").orElse(NONE);
+        boolean parentWasPushed = iwhd.getAttribute(IMAGES, imageId, "latest_build").filter(parent::equals).isPresent();
+        iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", parentWasPushed ? NONE : parent);
+    }
+
+    /**
      * Registers a completed push: the provider_images object, keyed by factory's provider image id,
      * pointing at the target image it pushed.
      */

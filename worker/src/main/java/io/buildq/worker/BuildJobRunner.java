@@ -73,6 +73,11 @@ public final class BuildJobRunner extends BuildJobHandler {
         }
     }
 
+    /** The build's side of the flow, for the sweeper. */
+    FactoryJobFlow.Image image() {
+        return new TargetImage();
+    }
+
     /** The build's side of the flow. */
     private final class TargetImage implements FactoryJobFlow.Image {
 
@@ -192,8 +197,10 @@ public final class BuildJobRunner extends BuildJobHandler {
         public void cancelled(JobRow row, DashboardMirror mirror) {
             if (row.factoryImageId() != null) {
                 factory.deleteTargetImageIfPresent(row.factoryImageId());
-                // A cancel that raced the completion may come after the registration in iwhd.
+                // A cancel that raced the completion may come after the registration in iwhd, and
+                // after the last target made the build the image's latest_unpushed.
                 registrar.unregisterTargetImage(row.factoryImageId());
+                store.findRequest(row.requestId()).ifPresent(registrar::withdrawBuild);
                 String cleaned = "Cancelled; asked Image Factory to delete target image " + row.factoryImageId()
                         + ", and removed it from iwhd";
                 store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.describeActivity(cleaned));

@@ -22,6 +22,7 @@ import io.buildq.queue.JobEnqueuer;
 import io.buildq.queue.JobRunrStorage;
 import io.buildq.registration.IwhdRegistrar;
 import io.buildq.slots.FactorySlots;
+import io.buildq.sweep.FactorySweeps;
 import io.buildq.tls.FactoryTrust;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -131,7 +132,9 @@ public final class BuildqWorker implements AutoCloseable {
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
         FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
-        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots, enqueuer);
+        FactorySweeps sweeps = new FactorySweeps(dataSource, Clock.systemUTC());
+        FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots, enqueuer,
+                sweeps);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
                 new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);
@@ -163,7 +166,7 @@ public final class BuildqWorker implements AutoCloseable {
         server.start();
         pickup.start(server, claims);
         EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
-        ScheduledExecutorService reconcilerTimer = Executors.newScheduledThreadPool(2, runnable -> {
+        ScheduledExecutorService reconcilerTimer = Executors.newScheduledThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "buildq-timer");
             thread.setDaemon(true);
             return thread;
@@ -171,6 +174,9 @@ public final class BuildqWorker implements AutoCloseable {
         JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval(), registrar);
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
+        // Swept once any call of a row's start is surely over: the client's whole call timeout, twice.
+        FactorySweeper sweeper = new FactorySweeper(store, sweeps, builds, pushes, settings.httpTimeout().multipliedBy(4));
+        reconcilerTimer.scheduleWithFixedDelay(sweeper, period, period, TimeUnit.MILLISECONDS);
         ServerWatchdog watchdog = new ServerWatchdog(server);
         long watch = settings.queuePollInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(watchdog, watch, watch, TimeUnit.MILLISECONDS);

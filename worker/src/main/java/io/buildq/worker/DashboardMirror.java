@@ -5,8 +5,22 @@ import io.buildq.job.JobStatus;
 import org.jobrunr.jobs.context.JobContext;
 import org.jobrunr.jobs.context.JobDashboardProgressBar;
 
-/** Mirrors a job row to JobRunr's progress bar and job log, so that its dashboard shows progress too. */
-final class DashboardMirror {
+/**
+ * Mirrors a job row to JobRunr's progress bar and job log, so that its dashboard shows progress too.
+ * Work done outside a JobRunr job (the sweeper's) has {@link #NONE}, which shows nothing.
+ */
+class DashboardMirror {
+
+    /** For work outside any JobRunr job: the row and the log say what happened. */
+    static final DashboardMirror NONE = new DashboardMirror() {
+        @Override
+        void show(JobRow row) {
+        }
+
+        @Override
+        void log(String message) {
+        }
+    };
 
     private final JobContext context;
     private final JobDashboardProgressBar bar;
@@ -15,6 +29,11 @@ final class DashboardMirror {
     DashboardMirror(JobContext context) {
         this.context = context;
         this.bar = context.progressBar(100);
+    }
+
+    private DashboardMirror() {
+        this.context = null;
+        this.bar = null;
     }
 
     void show(JobRow row) {

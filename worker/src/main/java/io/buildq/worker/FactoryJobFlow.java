@@ -14,6 +14,7 @@ import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.retry.Backoff;
 import io.buildq.slots.FactorySlots;
+import io.buildq.sweep.FactorySweeps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,9 +81,10 @@ final class FactoryJobFlow {
     private final Backoff backoff;
     private final FactorySlots slots;
     private final JobEnqueuer enqueuer;
+    private final FactorySweeps sweeps;
 
     FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
-                   Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer) {
+                   Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer, FactorySweeps sweeps) {
         this.store = store;
         this.signals = signals;
         this.progress = progress;
@@ -90,6 +92,7 @@ final class FactoryJobFlow {
         this.backoff = backoff;
         this.slots = slots;
         this.enqueuer = enqueuer;
+        this.sweeps = sweeps;
     }
 
     /** The job's row, or null when there is nothing to do: no row, or a row already COMPLETE or CANCELLED. */
@@ -262,6 +265,10 @@ final class FactoryJobFlow {
                                    DashboardMirror mirror) {
         List<FactoryImage> found = new ArrayList<>(image.marked(marker));
         if (found.isEmpty()) {
+            // Factory may still be handling the first POST, and create its image after this search:
+            // a sweep looks for the marker again once that POST is surely over, and deletes every
+            // image carrying it but the one the row keeps.
+            sweeps.record(row.id(), marker);
             mirror.log("Image Factory holds no " + image.noun() + " of this attempt's earlier start; starting it");
             return row;
         }

@@ -146,7 +146,7 @@ public final class PushJobRunner extends PushJobHandler {
                 // A cancel that raced the completion may come after the registration in iwhd.
                 registrar.unregisterProviderImage(row.factoryImageId());
             }
-            store.forgetCredentials(row.id());
+            // The credentials stay until the sweeper has looked for the marker once more (FactorySweeper).
         }
 
         @Override
@@ -178,6 +178,11 @@ public final class PushJobRunner extends PushJobHandler {
                     : "Image Factory reported " + outcome + " for provider image " + row.factoryImageId();
             throw fail(row, error, mirror);
         }
+    }
+
+    /** The side of the flow of a push of {@code build}, for the sweeper. */
+    FactoryJobFlow.Image image(JobRow build) {
+        return new ProviderImage(build);
     }
 
     private String credentials(JobRow row) {

@@ -1,9 +1,13 @@
 package io.buildq.sim.http;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -15,12 +19,14 @@ public final class Faults {
     /**
      * What happens to one request: answered; a 500, a closed connection or no answer at all before
      * the service acts; or handled in full and then its answer lost (closed, or held until the
-     * simulator stops, past any client's timeout).
+     * simulator stops, past any client's timeout); or handled only after a delay, when its client
+     * may have given up on it (a real factory still processes a POST whose client timed out,
+     * real-install-notes.md Q8), its answer then lost.
      */
-    public enum Outcome { ANSWER, ERROR, DROP, HANG, LOSE_ANSWER, HOLD_ANSWER }
+    public enum Outcome { ANSWER, ERROR, DROP, HANG, LOSE_ANSWER, HOLD_ANSWER, ACT_LATE }
 
     /** A chosen request and what happens to it, for a test to hit a window on purpose. */
-    private record Chosen(String method, Pattern path, Outcome outcome) {
+    private record Chosen(String method, Pattern path, Outcome outcome, Duration delay) {
     }
 
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -28,6 +34,8 @@ public final class Faults {
     private Random random = new Random(settings.seed());
     private int callbacksToLose;
     private final List<Chosen> chosen = new ArrayList<>();
+    /** The delay of each request drawn to {@link Outcome#ACT_LATE}, by the thread that handles it. */
+    private final Map<Thread, Duration> lateBy = new HashMap<>();
 
     public synchronized void set(FaultSettings next) {
         settings = next;
@@ -46,12 +54,29 @@ public final class Faults {
      * without an answer until the simulator stops. One request per call; the calls queue up.
      */
     public synchronized void loseAnswerOfNext(String method, String pathRegex, boolean hold) {
-        chosen.add(new Chosen(method, Pattern.compile(pathRegex), hold ? Outcome.HOLD_ANSWER : Outcome.LOSE_ANSWER));
+        chosen.add(new Chosen(method, Pattern.compile(pathRegex), hold ? Outcome.HOLD_ANSWER : Outcome.LOSE_ANSWER,
+                Duration.ZERO));
+    }
+
+    /**
+     * Makes the next request with this method and a matching path wait {@code delay} before the
+     * service handles it, and then lose its answer: with a delay past the client's timeout, the
+     * client gives up, looks for what the request made, finds nothing yet, and the service acts
+     * afterwards. One request per call; the calls queue up.
+     */
+    public synchronized void actLateOnNext(String method, String pathRegex, Duration delay) {
+        chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ACT_LATE, delay));
+    }
+
+    /** The delay of the {@link Outcome#ACT_LATE} just drawn on this thread by {@link #nextRequest(String, String)}. */
+    public synchronized Duration lateDelay() {
+        Duration delay = lateBy.remove(Thread.currentThread());
+        return delay == null ? Duration.ZERO : delay;
     }
 
     /** Makes the next request with this method and a matching path fail with a 500 before the service acts. */
     public synchronized void failNext(String method, String pathRegex) {
-        chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ERROR));
+        chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ERROR, Duration.ZERO));
     }
 
     /** The outcome for a request: a chosen one first, else a draw from the seeded sequence. */
@@ -60,6 +85,9 @@ public final class Faults {
             Chosen rule = chosen.get(i);
             if (rule.method().equals(method) && rule.path().matcher(path).matches()) {
                 chosen.remove(i);
+                if (rule.outcome() == Outcome.ACT_LATE) {
+                    lateBy.put(Thread.currentThread(), rule.delay());
+                }
                 return rule.outcome();
             }
         }
@@ -106,6 +134,16 @@ public final class Faults {
             closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits {@code delay}; false if the simulator stopped first. */
+    public boolean awaitUnlessClosed(Duration delay) {
+        try {
+            return !closed.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

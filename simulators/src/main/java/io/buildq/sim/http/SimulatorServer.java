@@ -109,6 +109,13 @@ public final class SimulatorServer implements AutoCloseable {
                         if (outcome == Faults.Outcome.HOLD_ANSWER) {
                             faults.hangUntilClosed();
                         }
+                    } else if (outcome == Faults.Outcome.ACT_LATE) {
+                        // The request waits in the service (a busy factory) while its client gives up.
+                        if (faults.awaitUnlessClosed(faults.lateDelay())) {
+                            handler.handle(new AnswerDiscardingExchange(exchange));
+                            log.debug("{}: handled {} {} late, answer lost on purpose", name, exchange.getRequestMethod(),
+                                    exchange.getRequestURI());
+                        }
                     }
                 } catch (RuntimeException | IOException e) {
                     log.warn("{} failed on {} {}", name, exchange.getRequestMethod(), exchange.getRequestURI(), e);
