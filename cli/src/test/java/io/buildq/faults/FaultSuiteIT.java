@@ -202,6 +202,78 @@ class FaultSuiteIT {
     }
 
     @Test
+    void cancelsRacingTheWorkLeaveNothingInFactoryOrIwhd() throws Exception {
+        int rounds = FULL ? 10 : 1;
+        simulators(Duration.ofMillis(1500)); // six steps: builds of about nine seconds
+        // A short call timeout: a held start gives up soon, and the sweeper waits 4 times that.
+        String[] timeout = {"--http-timeout", "2"};
+        startWorker(4, timeout);
+        List<UUID> builds = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // 1. Cancel while the start request is in flight: factory made the image and holds its 202.
+            factory.faults().loseAnswerOfNext("POST", "/imagefactory/target_images", true);
+            int createdBefore = factory.createdTargetImages();
+            UUID starting = queue.build(BuildRequest.of("cancel-starting-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(starting);
+            await().atMost(Duration.ofSeconds(60)).until(() -> factory.createdTargetImages() == createdBefore + 1);
+            queue.cancel(target(starting).jobId());
+
+            // 2. Delete in JobRunr's dashboard of a RUNNING job.
+            UUID deleted = queue.build(BuildRequest.of("cancel-deleted-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(deleted);
+            UUID deletedJob = target(deleted).jobId();
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(deleted).factoryImageId() != null
+                    && processingServer(deletedJob) != null);
+            Job job = jobRunr.getJobById(deletedJob);
+            job.delete("Deleted from the dashboard");
+            jobRunr.save(job);
+
+            // 3. Cancel of a job whose worker is dead (kill -9); the next worker starts afterwards.
+            UUID orphaned = queue.build(BuildRequest.of("cancel-orphaned-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(orphaned);
+            UUID orphanedJob = target(orphaned).jobId();
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(orphaned).factoryImageId() != null
+                    && processingServer(orphanedJob) != null);
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(deleted).status().isTerminal());
+            WorkerProcess victim = workerNamed(processingServer(orphanedJob));
+            victim.kill();
+            workers.remove(victim);
+            queue.cancel(orphanedJob);
+            startWorker(4, timeout);
+
+            // 4. Cancel racing the completion: the worker is registering the image in iwhd.
+            iwhd.faults().set(FaultSettings.none().withLatency(Duration.ofMillis(300)));
+            UUID racing = queue.build(BuildRequest.of("cancel-racing-" + round, TEMPLATE, List.of("ec2")));
+            builds.add(racing);
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(racing).activity() != null
+                    && target(racing).activity().startsWith("Registering the target image"));
+            queue.cancel(target(racing).jobId());
+            await().atMost(Duration.ofSeconds(60)).until(() -> target(racing).status().isTerminal());
+            iwhd.faults().set(FaultSettings.none());
+        }
+        FactoryClient client = new FactoryClient(new OkHttpClient(), new ObjectMapper(), factory.baseUrl());
+        // The sweeper comes last: once its records are gone, what factory and iwhd hold is final.
+        await().atMost(Duration.ofMinutes(3)).until(() -> db.count("select count(*) from buildq_factory_sweep") == 0
+                && iwhd.requestsInFlight() == 0);
+        long cancelled = builds.stream().filter(id -> target(id).status() == JobStatus.CANCELLED).count();
+        int leakedImages = client.listTargetImages().size(); // every row of this scenario was cancelled
+        long iwhdObjects = 0;
+        for (UUID build : builds) {
+            List<String> imageIds = queue.history(target(build).jobId()).stream().map(entry -> entry.factoryImageId())
+                    .filter(java.util.Objects::nonNull).distinct().toList();
+            iwhdObjects += imageIds.stream().filter(id -> iwhd.attributes("target_images", id).isPresent()).count();
+            UUID imageId = queue.status(build).imageId();
+            iwhdObjects += iwhd.attributes("images", imageId.toString())
+                    .filter(attributes -> build.toString().equals(attributes.get("latest_unpushed"))).isPresent() ? 1 : 0;
+        }
+        figures(String.format("cancel races x4 kinds x%d: cancelled=%d leaked_factory_images=%d "
+                + "iwhd_objects_of_cancelled_rows=%d", rounds, cancelled, leakedImages, iwhdObjects));
+        assertThat(cancelled).isEqualTo(builds.size());
+        assertThat(leakedImages).isZero();
+        assertThat(iwhdObjects).isZero();
+    }
+
+    @Test
     void aFlakyFactoryCompletesEveryBuildOnce() throws Exception {
         int count = FULL ? 200 : 12;
         simulators(Duration.ofMillis(100));

@@ -225,7 +225,8 @@ public final class FactoryClient {
                 text(image, "identifier_on_provider"),
                 text(image, "provider_account_identifier"),
                 text(image, "base_image_id"),
-                text(image.path("parameters"), FactoryRequestBody.MARKER_PARAMETER));
+                FactoryRequestBody.markerOf(text(image.path("parameters"), FactoryRequestBody.MARKER_PARAMETER),
+                        text(image, "template")));
     }
 
     public JsonNode readTree(byte[] body) throws IOException {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import okhttp3.FormBody;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
@@ -21,12 +23,18 @@ import okhttp3.RequestBody;
  * cannot carry them: factory hands the field over as a string, and {@code Builder.customize_image_for_target}
  * tests {@code 'callbacks' in parameters} (true for the substring) and then indexes the string, a
  * TypeError after the record was saved: a 500 and an orphan image (imgfac/Builder.py). Such a
- * build is followed by polling alone, and carries no start marker.
+ * build is followed by polling alone. Its start marker travels in the template instead, as an XML
+ * comment after the root element: {@code Builder.customize_image_for_target} stores the template
+ * string as it came ({@code self.target_image.template = template}) before {@code add_image}, and
+ * GET returns every metadata key, {@code template} included ({@code RESTv2.image_with_id}); XML
+ * parsers, libxml2's in {@code imgfac/Template.py} and Oz's, skip comments.
  */
 public final class FactoryRequestBody {
 
     /** The key of the start marker in an image's {@code parameters}. */
     public static final String MARKER_PARAMETER = "buildq_start_marker";
+
+    private static final Pattern TEMPLATE_MARKER = Pattern.compile("<!-- " + MARKER_PARAMETER + "=([!-~]+) -->");
 
     /** Bottle 0.10's MEMFILE_MAX: JSON bodies of this many bytes or more are not parsed. */
     public static final int JSON_LIMIT = 102_400;
@@ -69,8 +77,30 @@ public final class FactoryRequestBody {
             return RequestBody.create(encoded, JSON);
         }
         FormBody.Builder form = new FormBody.Builder(StandardCharsets.UTF_8);
-        fields.forEach(form::add);
+        fields.forEach((name, value) -> form.add(name,
+                marker != null && name.equals("template") ? markTemplate(value, marker) : value));
         return form.build();
+    }
+
+    /** The template with the marker in a comment after its root element, where a form start carries it. */
+    static String markTemplate(String template, String marker) {
+        return template + "\n<!-- " + MARKER_PARAMETER + "=" + marker + " -->\n";
+    }
+
+    /**
+     * The start marker an image carries: in its {@code parameters} (a JSON start), else in a comment
+     * of its template (a form start); null for none.
+     */
+    static String markerOf(String parameterMarker, String template) {
+        if (parameterMarker != null || template == null) {
+            return parameterMarker;
+        }
+        Matcher matcher = TEMPLATE_MARKER.matcher(template);
+        String found = null;
+        while (matcher.find()) {
+            found = matcher.group(1); // the last: a comment the user's own template held comes before
+        }
+        return found;
     }
 
     /** Whether factory's JSON parser takes these bytes: under 102,400 of them, all ASCII. */

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
 import io.buildq.job.JobStatus;
+import io.buildq.push.PushRequest;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -74,6 +76,30 @@ class FastPickupTest {
             assertThat(pipeline.factory.createdTargetImages()).as("factory builds started").isEqualTo(12);
             assertThat(pipeline.factory.peakTargetBuildsInFlight()).as("builds factory ran at once").isLessThanOrEqualTo(2);
             assertThat(worker.claimCounts().claims()).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void aBuildRefusedForWantOfAFactorySlotDoesNotHoldUpThePickupOfTheNextJob() {
+        // Two-second steps: a build holds factory's one slot for about twelve seconds.
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false, Duration.ofSeconds(2))) {
+            pipeline.startWorker(settings -> settings.withFactorySlots(1).withQueuePollInterval(SLOW_POLL));
+            UUID pushable = pipeline.queue.build(BuildRequest.of("slot-pushable", TEMPLATE, List.of("ec2")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.queue.status(pushable).target("ec2").status(),
+                    JobStatus.COMPLETE::equals);
+            UUID holding = pipeline.queue.build(BuildRequest.of("slot-holder", TEMPLATE, List.of("ec2")));
+            await().atMost(BOUND).until(() -> pipeline.queue.status(holding).target("ec2").factoryImageId() != null);
+            UUID refused = pipeline.queue.build(BuildRequest.of("slot-refused", TEMPLATE, List.of("ec2")));
+            await().atMost(BOUND).until(() -> pipeline.queue.status(refused).target("ec2").activity(),
+                    activity -> activity != null && activity.startsWith("Waiting for a free Image Factory slot"));
+
+            // A push needs no slot: it starts at once, not at the next poll a minute away.
+            pipeline.queue.push(new PushRequest(pushable, List.of(PushPipelineContract.ec2("us-east-1", "AKIASLOT", "s"))));
+
+            await().atMost(BOUND).until(() -> pipeline.queue.status(pushable).push("ec2-us-east-1").factoryImageId() != null);
+            assertThat(pipeline.queue.status(holding).target("ec2").status()).as("the slot's holder still builds")
+                    .isEqualTo(JobStatus.RUNNING);
+            assertThat(pipeline.queue.status(refused).target("ec2").status()).isEqualTo(JobStatus.QUEUED);
         }
     }
 

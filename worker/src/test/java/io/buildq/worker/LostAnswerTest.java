@@ -47,6 +47,24 @@ class LostAnswerTest {
     }
 
     @Test
+    void aBuildSentAsAFormWhoseStartAnswerWasLostFindsItsImageByTheMarkerInItsTemplate() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, true)) {
+            // Not ASCII: factory's JSON parser would refuse it (Q9), so the start goes as a form,
+            // which cannot carry parameters; the marker rides in the template.
+            pipeline.factory.faults().loseAnswerOfNext("POST", "/imagefactory/target_images", false);
+
+            UUID buildId = pipeline.queue.build(BuildRequest.of("lost-form", TEMPLATE.formatted("caf\u00e9 \u65e5\u672c"),
+                    List.of("ec2")));
+
+            TargetStatus ec2 = awaitFinished(pipeline, buildId).target("ec2");
+            assertThat(ec2.status()).isEqualTo(JobStatus.COMPLETE);
+            assertThat(pipeline.factory.createdTargetImages()).as("target images factory created").isEqualTo(1);
+            assertThat(pipeline.queue.history(ec2.jobId())).extracting(HistoryEntry::activity)
+                    .anyMatch(activity -> activity != null && activity.contains("adopted target image " + ec2.factoryImageId()));
+        }
+    }
+
+    @Test
     void theBuildOwningTheSharedBaseImageLosesItsAnswerAndTheBuildStillInstallsTheOsOnce() {
         try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, true)) {
             // The first POST is the owner's: the other targets wait for its base image id.
