@@ -36,6 +36,8 @@ public final class IwhdRegistrar {
     static final String ICICLES = "icicles";
     static final String PROVIDER_IMAGES = "provider_images";
     private static final String NONE = "None";
+    /** On a build: the image's latest_build before this build became it; buildq's own attribute. */
+    static final String REPLACED_LATEST_BUILD = "buildq_replaced_latest_build";
 
     private final IwhdClient iwhd;
     private final TargetNames targetNames;
@@ -184,8 +186,32 @@ public final class IwhdRegistrar {
 
     private void markPushed(BuildRequestRow request) {
         String imageId = request.imageId().toString();
-        iwhd.putAttribute(IMAGES, imageId, "latest_build", request.id().toString());
+        String buildId = request.id().toString();
+        if (iwhd.getAttribute(BUILDS, buildId, REPLACED_LATEST_BUILD).isEmpty()) {
+            // What withdrawPushes puts back if a push of this build is cancelled after this.
+            String replaced = iwhd.getAttribute(IMAGES, imageId, "latest_build").filter(id -> !id.equals(buildId)).orElse(NONE);
+            iwhd.putAttribute(BUILDS, buildId, REPLACED_LATEST_BUILD, replaced);
+        }
+        iwhd.putAttribute(IMAGES, imageId, "latest_build", buildId);
         iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", NONE);
+    }
+
+    /**
+     * Takes back what {@link #finishPushes} wrote for a build one of whose pushes was then cancelled
+     * (a cancel that won the race with the last push's end): if the image's {@code latest_build}
+     * names the build, it names again the build it replaced ({@code "None"} when there was none: iwhd
+     * cannot delete an attribute), and the build, complete but not every push of it, is the image's
+     * {@code latest_unpushed} again (Q10).
+     */
+    public void withdrawPushes(BuildRequestRow request) {
+        String imageId = request.imageId().toString();
+        String buildId = request.id().toString();
+        if (iwhd.getAttribute(IMAGES, imageId, "latest_build").filter(buildId::equals).isEmpty()) {
+            return;
+        }
+        iwhd.putAttribute(IMAGES, imageId, "latest_build",
+                iwhd.getAttribute(BUILDS, buildId, REPLACED_LATEST_BUILD).orElse(NONE));
+        iwhd.putAttribute(IMAGES, imageId, "latest_unpushed", buildId);
     }
 
     /**

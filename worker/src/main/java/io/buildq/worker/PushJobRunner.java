@@ -143,8 +143,10 @@ public final class PushJobRunner extends PushJobHandler {
                 mirror.log("Cancelled: asked Image Factory to delete provider image " + row.factoryImageId());
             }
             if (row.factoryImageId() != null) {
-                // A cancel that raced the completion may come after the registration in iwhd.
+                // A cancel that raced the completion may come after the registration in iwhd, and
+                // after the last push made the build the image's latest_build.
                 registrar.unregisterProviderImage(row.factoryImageId());
+                store.findRequest(row.requestId()).ifPresent(registrar::withdrawPushes);
             }
             // The credentials stay until the sweeper has looked for the marker once more (FactorySweeper).
         }

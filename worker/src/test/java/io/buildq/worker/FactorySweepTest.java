@@ -10,6 +10,7 @@ import io.buildq.job.JobStatus;
 import io.buildq.retry.Backoff;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
@@ -99,6 +100,32 @@ class FactorySweepTest {
             assertThat(pipeline.queue.status(buildId).target("ec2").status()).isEqualTo(JobStatus.CANCELLED);
             await().atMost(BOUND).until(() -> pipeline.iwhd.attributes("target_images", ec2.factoryImageId()).isEmpty());
         }
+    }
+
+    @Test
+    void aCancelAfterTheLastPushMadeTheBuildLatestBuildTakesThatBack() {
+        try (Pipeline pipeline = new Pipeline(TestDatabase.Kind.H2, false)) {
+            pipeline.startWorker(settings -> settings.withHttpTimeout(Duration.ofSeconds(2)).withBackoff(
+                    new Backoff(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofMinutes(5))));
+            pipeline.iwhd.faults().loseAnswerOfNext("PUT", "/images/[^/]+/latest_build", true);
+            UUID buildId = pipeline.queue.buildAndPush(BuildRequest.of("cancel-after-pushed", TEMPLATE.formatted("plain"),
+                    List.of("ec2")), List.of(PushPipelineContract.ec2("us-east-1", "AKIAPUSHED", "s")));
+            UUID imageId = pipeline.queue.status(buildId).imageId();
+            await().atMost(BOUND).until(() -> attribute(pipeline, imageId, "latest_build"), buildId.toString()::equals);
+            PushStatus push = pipeline.queue.status(buildId).push("ec2-us-east-1");
+            assertThat(push.status()).isEqualTo(JobStatus.RUNNING);
+
+            pipeline.queue.cancel(push.jobId());
+
+            await().atMost(BOUND).until(() -> attribute(pipeline, imageId, "latest_build"), "None"::equals);
+            assertThat(attribute(pipeline, imageId, "latest_unpushed")).as("built, not pushed everywhere")
+                    .isEqualTo(buildId.toString());
+            await().atMost(BOUND).until(() -> pipeline.iwhd.attributes("provider_images", push.factoryImageId()).isEmpty());
+        }
+    }
+
+    private static String attribute(Pipeline pipeline, UUID imageId, String name) {
+        return pipeline.iwhd.attributes("images", imageId.toString()).map(attributes -> attributes.get(name)).orElse(null);
     }
 
     private static String latestUnpushed(Pipeline pipeline, UUID imageId) {
