@@ -1,6 +1,6 @@
 package io.buildq.cli;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.buildq.cli;
 
-import io.buildq.api.BuildNotFoundException;
+import io.buildq.error.BuildNotFoundException;
 import io.buildq.job.JobKind;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.JobQuery;

@@ -36,6 +36,13 @@ public record DashboardSettings(String host, int port, String username, String p
         return username != null;
     }
 
+    /** Leaves the password out, so that a logged or printed settings object leaks nothing. */
+    @Override
+    public String toString() {
+        return "DashboardSettings[host=" + host + ", port=" + port + ", username=" + username
+                + ", password=" + (password == null ? "none" : "(set)") + "]";
+    }
+
     private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();

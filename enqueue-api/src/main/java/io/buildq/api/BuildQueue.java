@@ -1,5 +1,8 @@
 package io.buildq.api;
 
+import io.buildq.error.BuildNotFoundException;
+import io.buildq.error.BuildQueueException;
+import io.buildq.job.ChangeSource;
 import io.buildq.build.BuildRequest;
 import io.buildq.build.TargetNames;
 import io.buildq.build.IdempotencyKeyConflictException;
@@ -60,8 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuildQueue implements AutoCloseable {
 
-    static final String SOURCE_ENQUEUE = "enqueue";
-    static final String SOURCE_API = "api";
     private static final Logger log = LoggerFactory.getLogger(BuildQueue.class);
 
     private final JobStore store;
@@ -180,7 +181,7 @@ public final class BuildQueue implements AutoCloseable {
             ids.add(push.id());
         }
         try {
-            store.insert(null, newPushes, credentials, SOURCE_ENQUEUE,
+            store.insert(null, newPushes, credentials, ChangeSource.ENQUEUE,
                     connection -> enqueuer.enqueueIn(connection, build, newPushes));
             enqueuer.announce(newPushes);
         } catch (PersistenceException | StorageException e) {
@@ -226,7 +227,7 @@ public final class BuildQueue implements AutoCloseable {
             }
             try {
                 // Rows and JobRunr jobs in one transaction: a build is enqueued whole or not at all.
-                store.insert(row, jobs, credentials, SOURCE_ENQUEUE,
+                store.insert(row, jobs, credentials, ChangeSource.ENQUEUE,
                         connection -> enqueuer.enqueueIn(connection, row, builds));
             } catch (ConstraintViolationException e) {
                 // Another caller inserted the same key between our lookup and our insert.
@@ -253,7 +254,7 @@ public final class BuildQueue implements AutoCloseable {
     public void retry(UUID jobId) {
         JobRow row = store.findJob(jobId).orElseThrow(() -> new BuildNotFoundException(jobId));
         checkRetryable(row);
-        JobRow queued = store.change(jobId, SOURCE_API, current -> {
+        JobRow queued = store.change(jobId, ChangeSource.API, current -> {
             checkRetryable(current);
             current.requeueForRetry("Retried through buildq");
         });
@@ -291,8 +292,8 @@ public final class BuildQueue implements AutoCloseable {
      */
     public void cancel(UUID jobId) {
         JobRow row = store.findJob(jobId).orElseThrow(() -> new BuildNotFoundException(jobId));
-        JobRow cancelled = store.change(jobId, SOURCE_API, current -> {
-            if (current.status() != JobStatus.QUEUED && current.status() != JobStatus.RUNNING) {
+        JobRow cancelled = store.change(jobId, ChangeSource.API, current -> {
+            if (!current.status().isCancellable()) {
                 throw new JobNotCancellableException(jobId, current.status());
             }
             current.cancel(store.now(), "Cancelled through buildq");
@@ -301,7 +302,7 @@ public final class BuildQueue implements AutoCloseable {
         if (row.kind() == JobKind.BUILD) {
             for (JobRow push : store.pushesOf(jobId)) {
                 if (push.status() == JobStatus.QUEUED) {
-                    JobRow cancelledPush = store.change(push.id(), SOURCE_API, current -> {
+                    JobRow cancelledPush = store.change(push.id(), ChangeSource.API, current -> {
                         if (current.status() == JobStatus.QUEUED) {
                             current.cancel(store.now(), "Its build was cancelled");
                         }

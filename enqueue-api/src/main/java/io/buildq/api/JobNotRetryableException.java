@@ -1,5 +1,6 @@
 package io.buildq.api;
 
+import io.buildq.error.BuildQueueException;
 import io.buildq.job.JobStatus;
 import java.util.UUID;
 

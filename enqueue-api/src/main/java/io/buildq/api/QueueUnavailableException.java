@@ -1,5 +1,6 @@
 package io.buildq.api;
 
+import io.buildq.error.BuildQueueException;
 /**
  * The queue's database could not be reached or refused the write. Nothing was committed; the call
  * can be repeated (with the same idempotency key, it returns the same build).

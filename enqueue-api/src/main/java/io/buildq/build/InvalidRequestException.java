@@ -1,6 +1,6 @@
 package io.buildq.build;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 
 /**
  * A request field is invalid. Thrown before anything is written; {@link #field()} names the field as

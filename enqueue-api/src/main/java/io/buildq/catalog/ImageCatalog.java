@@ -46,7 +46,7 @@ public final class ImageCatalog {
     public Catalog catalog(UUID imageId, List<ProviderAccount> accounts) {
         List<JobRow> rows = store.jobsOfImage(imageId);
         List<JobRow> inFlight = rows.stream()
-                .filter(row -> row.status() == JobStatus.QUEUED || row.status() == JobStatus.RUNNING)
+                .filter(row -> !row.status().isTerminal())
                 .toList();
         Optional<String> latest = latestBuild(imageId.toString(), rows);
         // The latest build's target images by target, read once for all accounts.

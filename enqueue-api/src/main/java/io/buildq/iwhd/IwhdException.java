@@ -1,6 +1,6 @@
 package io.buildq.iwhd;
 
-import io.buildq.api.RemoteServiceException;
+import io.buildq.error.RemoteServiceException;
 
 /**
  * iwhd answered with an unexpected status, or could not be reached. iwhd's error bodies are empty,

@@ -1,6 +1,6 @@
 package io.buildq.iwhd;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 
 /**
  * A value cannot be put in an iwhd query: the language has no escapes, so a {@code "} would end

@@ -1,6 +1,6 @@
 package io.buildq.job;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 import java.util.UUID;
 
 /** A job row was asked to move to a status its current one does not allow (see {@link JobStatus}). */

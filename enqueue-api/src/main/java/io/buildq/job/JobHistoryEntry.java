@@ -58,11 +58,11 @@ public class JobHistoryEntry {
         // for Hibernate
     }
 
-    static JobHistoryEntry of(JobRow row, String source, Instant now) {
+    static JobHistoryEntry of(JobRow row, ChangeSource source, Instant now) {
         JobHistoryEntry entry = new JobHistoryEntry();
         entry.jobId = row.id();
         entry.recordedAt = now;
-        entry.source = source;
+        entry.source = source.label();
         entry.status = row.status();
         entry.factoryStatus = row.factoryStatus();
         entry.percent = row.percent();

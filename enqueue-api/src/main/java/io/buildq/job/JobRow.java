@@ -223,6 +223,11 @@ public class JobRow {
 
     /** Whether this is a push that ended only because its build failed (and may run after a retry). */
     public boolean failedWithItsBuild() {
+        return failedWithItsBuild(kind, status, error);
+    }
+
+    /** The rule of {@link #failedWithItsBuild()}, for views that hold the row's fields. */
+    public static boolean failedWithItsBuild(JobKind kind, JobStatus status, String error) {
         return kind == JobKind.PUSH && status == JobStatus.FAILED && BUILD_FAILED.equals(error);
     }
 

@@ -14,6 +14,11 @@ public enum JobStatus {
         return this == COMPLETE || this == FAILED || this == CANCELLED;
     }
 
+    /** Whether a job in this status can be cancelled: it has not ended. */
+    public boolean isCancellable() {
+        return this == QUEUED || this == RUNNING;
+    }
+
     public boolean canMoveTo(JobStatus next) {
         return allowedNext().contains(next);
     }

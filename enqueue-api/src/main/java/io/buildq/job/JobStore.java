@@ -1,6 +1,6 @@
 package io.buildq.job;
 
-import io.buildq.api.BuildNotFoundException;
+import io.buildq.error.BuildNotFoundException;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.OptimisticLockException;
 import java.sql.Connection;
@@ -60,7 +60,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     /** Writes a request and its job rows in one transaction, each row with its first history entry. */
-    public void insert(BuildRequestRow request, List<JobRow> jobs, String source) {
+    public void insert(BuildRequestRow request, List<JobRow> jobs, ChangeSource source) {
         insert(request, jobs, List.of(), source);
     }
 
@@ -68,7 +68,7 @@ public final class JobStore implements AutoCloseable {
      * Writes job rows (with a new request, or for an existing one when {@code request} is null) and
      * their sealed credentials in one transaction.
      */
-    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, String source) {
+    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, ChangeSource source) {
         insert(request, jobs, credentials, source, connection -> { });
     }
 
@@ -77,7 +77,7 @@ public final class JobStore implements AutoCloseable {
      * the transaction's connection once the rows are written: what it writes there (JobRunr's jobs)
      * is committed with the rows, or rolled back with them if anything fails.
      */
-    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, String source,
+    public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, ChangeSource source,
                        Consumer<Connection> alsoInTransaction) {
         // A stateless session: these rows are only written, and enqueueing is the API's hot path.
         sessionFactory.inStatelessTransaction(session -> {
@@ -234,7 +234,7 @@ public final class JobStore implements AutoCloseable {
      *
      * @return whether the job may run now
      */
-    public boolean startWithinFactoryLimit(UUID jobId, String factoryUrl, int limit, String source) {
+    public boolean startWithinFactoryLimit(UUID jobId, String factoryUrl, int limit, ChangeSource source) {
         return retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null || row.kind() != JobKind.BUILD || row.status() == JobStatus.RUNNING
@@ -299,7 +299,7 @@ public final class JobStore implements AutoCloseable {
      *
      * @return the row as committed
      */
-    public JobRow change(UUID jobId, String source, Consumer<JobRow> mutation) {
+    public JobRow change(UUID jobId, ChangeSource source, Consumer<JobRow> mutation) {
         return change(jobId, List.of(new Step(source, mutation)));
     }
 
@@ -308,7 +308,7 @@ public final class JobStore implements AutoCloseable {
      * for what was done about it after it ended (the sweeper's deletions in factory), which the
      * trail must keep and the row's own activity must not be overwritten with.
      */
-    public void note(UUID jobId, String source, String note) {
+    public void note(UUID jobId, ChangeSource source, String note) {
         sessionFactory.inTransaction(session -> {
             JobRow row = session.find(JobRow.class, jobId);
             if (row == null) {
@@ -319,7 +319,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     /** One change of a row, and who made it. */
-    public record Step(String source, Consumer<JobRow> mutation) {
+    public record Step(ChangeSource source, Consumer<JobRow> mutation) {
     }
 
     /**
@@ -352,7 +352,7 @@ public final class JobStore implements AutoCloseable {
      * deleted. If it throws, or the process dies first, the record stays and the reconciler runs it
      * again ({@link #pendingIwhd}), so nothing is lost and no lock waits on iwhd.
      */
-    public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded) {
+    public JobRow end(UUID jobId, ChangeSource source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded) {
         return end(jobId, source, ending, whenKindEnded, null);
     }
 
@@ -361,7 +361,7 @@ public final class JobStore implements AutoCloseable {
      * {@code toEachPush} to the pushes that wait on this build, so that no reader (and no crash) sees
      * the build ended while its pushes still say otherwise.
      */
-    public JobRow end(UUID jobId, String source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded,
+    public JobRow end(UUID jobId, ChangeSource source, Consumer<JobRow> ending, Consumer<BuildRequestRow> whenKindEnded,
                       Consumer<JobRow> toEachPush) {
         BuildRequestRow[] kindEnded = new BuildRequestRow[1];
         JobRow ended = retryingVersionConflicts(() -> sessionFactory.fromTransaction(session -> {
@@ -517,7 +517,7 @@ public final class JobStore implements AutoCloseable {
                 .executeUpdate();
     }
 
-    private void recordIfChanged(org.hibernate.Session session, JobRow row, JobRow.JobRowState before, String source) {
+    private void recordIfChanged(org.hibernate.Session session, JobRow row, JobRow.JobRowState before, ChangeSource source) {
         if (!row.state().equals(before)) {
             Instant now = clock.instant();
             row.touch(now);

@@ -1,6 +1,6 @@
 package io.buildq.secret;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

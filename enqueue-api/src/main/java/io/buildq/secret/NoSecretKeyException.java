@@ -1,6 +1,6 @@
 package io.buildq.secret;
 
-import io.buildq.api.BuildQueueException;
+import io.buildq.error.BuildQueueException;
 
 /** A push needs a key to seal its credentials, and this queue was opened without one. */
 public class NoSecretKeyException extends BuildQueueException {

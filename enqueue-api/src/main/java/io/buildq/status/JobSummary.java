@@ -1,6 +1,7 @@
 package io.buildq.status;
 
 import io.buildq.job.JobKind;
+import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,4 +15,12 @@ public record JobSummary(UUID jobId, UUID buildId, UUID imageId, String image, J
                          String providerName, JobStatus status, int percent, String activity, String error, int attempt,
                          String factoryImageId, Instant createdAt, Instant updatedAt, Instant startedAt,
                          Instant finishedAt) {
+
+    /**
+     * Whether a retry of it can be asked for: FAILED, except a push that failed with its build, which
+     * runs when its build is retried and completes.
+     */
+    public boolean retryable() {
+        return status == JobStatus.FAILED && !JobRow.failedWithItsBuild(kind, status, error);
+    }
 }

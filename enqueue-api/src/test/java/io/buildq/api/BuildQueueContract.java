@@ -1,5 +1,7 @@
 package io.buildq.api;
 
+import io.buildq.error.BuildNotFoundException;
+import io.buildq.error.BuildQueueException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

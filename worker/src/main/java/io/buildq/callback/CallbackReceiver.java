@@ -1,9 +1,10 @@
 package io.buildq.callback;
 
+import io.buildq.job.ChangeSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.buildq.api.BuildNotFoundException;
+import io.buildq.error.BuildNotFoundException;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.progress.ProgressWriter;
@@ -124,7 +125,7 @@ public final class CallbackReceiver implements AutoCloseable {
                 return;
             }
             try {
-                progress.record(jobId, attempt, report, ProgressWriter.SOURCE_CALLBACK);
+                progress.record(jobId, attempt, report, ChangeSource.CALLBACK);
                 respond(exchange, 200);
             } catch (BuildNotFoundException e) {
                 respond(exchange, 404);

@@ -1,6 +1,6 @@
 package io.buildq.factory;
 
-import io.buildq.api.RemoteServiceException;
+import io.buildq.error.RemoteServiceException;
 
 /**
  * Image Factory refused a call or could not be reached. Factory's error bodies are plain text, kept

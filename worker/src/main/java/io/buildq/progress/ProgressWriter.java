@@ -1,5 +1,6 @@
 package io.buildq.progress;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
 import io.buildq.job.JobRow;
@@ -29,12 +30,6 @@ public final class ProgressWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ProgressWriter.class);
 
-    public static final String SOURCE_CALLBACK = "callback";
-    public static final String SOURCE_POLL = "poll";
-    public static final String SOURCE_WORKER = "worker";
-    /** Factory's answer to the POST that started the build. */
-    public static final String SOURCE_CREATE = "create";
-
     private final JobStore store;
     private final ProgressSignals signals;
     private final Duration progressInterval;
@@ -59,7 +54,7 @@ public final class ProgressWriter implements AutoCloseable {
      *
      * @param attempt the attempt the report belongs to; reports from an earlier attempt are dropped
      */
-    public void record(UUID jobId, int attempt, FactoryImage report, String source) {
+    public void record(UUID jobId, int attempt, FactoryImage report, ChangeSource source) {
         if (progressInterval.isZero()) {
             write(jobId, attempt, report, source);
             return;
@@ -115,7 +110,7 @@ public final class ProgressWriter implements AutoCloseable {
         }
     }
 
-    private void write(UUID jobId, int attempt, FactoryImage report, String source) {
+    private void write(UUID jobId, int attempt, FactoryImage report, ChangeSource source) {
         // A callback can overtake the worker storing factory's 202 answer. Real factory's 202 says
         // PENDING as often as NEW (its build thread starts before the answer is built,
         // real-install-notes.md Q6), so the history starts with whichever report came first.
@@ -132,7 +127,7 @@ public final class ProgressWriter implements AutoCloseable {
      * the first image attached to an attempt stays (a caller whose image was not attached discards it).
      */
     public JobRow attach(UUID jobId, int attempt, FactoryImage created) {
-        return store.change(jobId, SOURCE_CREATE, current -> {
+        return store.change(jobId, ChangeSource.CREATE, current -> {
             if (current.attempt() != attempt || current.status().isTerminal()) {
                 return;
             }
@@ -184,6 +179,6 @@ public final class ProgressWriter implements AutoCloseable {
         Held held;
     }
 
-    private record Held(int attempt, FactoryImage report, String source) {
+    private record Held(int attempt, FactoryImage report, ChangeSource source) {
     }
 }

@@ -1,5 +1,6 @@
 package io.buildq.slots;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import io.buildq.queue.BuildJobHandler;
@@ -60,7 +61,7 @@ public final class FactorySlots implements ElectStateFilter {
         boolean started;
         String reason;
         try {
-            started = store.startWithinFactoryLimit(job.getId(), factoryUrl, limit, "worker");
+            started = store.startWithinFactoryLimit(job.getId(), factoryUrl, limit, ChangeSource.WORKER);
             reason = "Waiting for a free Image Factory slot (" + limit + " builds at once on " + factoryUrl + ")";
         } catch (RuntimeException e) {
             // JobRunr logs a filter's exception and runs the job anyway: that would be a build no

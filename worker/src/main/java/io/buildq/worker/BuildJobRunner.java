@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.build.Target;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
@@ -203,7 +204,7 @@ public final class BuildJobRunner extends BuildJobHandler {
                 store.findRequest(row.requestId()).ifPresent(registrar::withdrawBuild);
                 String cleaned = "Cancelled; asked Image Factory to delete target image " + row.factoryImageId()
                         + ", and removed it from iwhd";
-                store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.describeActivity(cleaned));
+                store.change(row.id(), ChangeSource.WORKER, r -> r.describeActivity(cleaned));
                 mirror.log(cleaned);
             }
         }
@@ -212,7 +213,7 @@ public final class BuildJobRunner extends BuildJobHandler {
         public void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror) {
             FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
-                mirror.show(store.change(row.id(), ProgressWriter.SOURCE_WORKER,
+                mirror.show(store.change(row.id(), ChangeSource.WORKER,
                         r -> r.describeActivity("Registering the target image in iwhd")));
                 registrar.registerTargetImage(request, row, saved);
                 // The last target to end tells iwhd before its row says COMPLETE, so that a reader of
@@ -224,7 +225,7 @@ public final class BuildJobRunner extends BuildJobHandler {
                 if (told) {
                     registrar.finishBuild(request, jobs);
                 }
-                JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
+                JobRow done = store.end(row.id(), ChangeSource.WORKER,
                         r -> r.markComplete(store.now(), "Target image build complete; registered in iwhd"),
                         told ? ended -> { } : ended -> registrar.finishBuild(ended, store.jobsOfRequest(ended.id())),
                         BuildJobRunner::readyToPush);
@@ -291,7 +292,7 @@ public final class BuildJobRunner extends BuildJobHandler {
     }
 
     private void failBuild(JobRow row, String error, DashboardMirror mirror) {
-        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+        JobRow failed = store.end(row.id(), ChangeSource.WORKER, r -> {
                     if (!r.status().isTerminal()) {
                         r.markFailed(store.now(), error);
                     }
@@ -327,7 +328,7 @@ public final class BuildJobRunner extends BuildJobHandler {
     private void failPushes(JobRow build) {
         for (JobRow push : store.pushesOf(build.id())) {
             if (push.status() == JobStatus.QUEUED) {
-                store.end(push.id(), ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
+                store.end(push.id(), ChangeSource.WORKER, r -> r.failWithItsBuild(store.now()),
                         ended -> { }); // a failed push: the build never becomes latest_build (Q10)
             }
         }

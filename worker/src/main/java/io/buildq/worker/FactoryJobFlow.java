@@ -1,6 +1,7 @@
 package io.buildq.worker;
 
-import io.buildq.api.RemoteServiceException;
+import io.buildq.job.ChangeSource;
+import io.buildq.error.RemoteServiceException;
 import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
@@ -119,9 +120,9 @@ final class FactoryJobFlow {
         UUID jobId = row.id();
         if (row.status() == JobStatus.FAILED) {
             // Only a Requeue in JobRunr's dashboard runs a job whose row failed: that is a retry.
-            store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.requeueForRetry("Requeued in JobRunr's dashboard"));
+            store.change(jobId, ChangeSource.WORKER, r -> r.requeueForRetry("Requeued in JobRunr's dashboard"));
         }
-        row = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markRunning(store.now()));
+        row = store.change(jobId, ChangeSource.WORKER, r -> r.markRunning(store.now()));
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
         DashboardMirror mirror = new DashboardMirror(context);
         signals.register(jobId);
@@ -180,7 +181,7 @@ final class FactoryJobFlow {
                 row = adoptIfAccepted(request, row, marker, image, mirror);
             }
             if (row.factoryImageId() == null) {
-                row = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.recordStartIntent(marker));
+                row = store.change(row.id(), ChangeSource.WORKER, r -> r.recordStartIntent(marker));
                 FactoryImage created = image.start(request, row, marker, mirror);
                 row = progress.attach(row.id(), row.attempt(), created);
                 if (!created.id().equals(row.factoryImageId())) {
@@ -222,7 +223,7 @@ final class FactoryJobFlow {
                 // has it (deleted), or never saved it (restarted between its callback and its save).
                 mirror.log("Image Factory no longer has " + image.noun() + " " + row.factoryImageId()
                         + " as complete, which an earlier attempt heard it was; starting a new one");
-                JobRow reset = store.change(row.id(), ProgressWriter.SOURCE_WORKER, JobRow::forgetFactoryImage);
+                JobRow reset = store.change(row.id(), ChangeSource.WORKER, JobRow::forgetFactoryImage);
                 runOnce(request, reset, image, mirror);
                 return;
             }
@@ -244,8 +245,8 @@ final class FactoryJobFlow {
         if (job == null || job.getState() != StateName.DELETED) {
             return current; // a stopping worker: another one reattaches
         }
-        return store.change(jobId, JobReconciler.SOURCE, r -> {
-            if (r.status() == JobStatus.QUEUED || r.status() == JobStatus.RUNNING) {
+        return store.change(jobId, ChangeSource.RECONCILER, r -> {
+            if (r.status().isCancellable()) {
                 r.cancel(store.now(), "Deleted in JobRunr's dashboard");
             }
         });
@@ -294,7 +295,7 @@ final class FactoryJobFlow {
         String note = "Image Factory had accepted the start though its answer was lost: adopted " + image.noun() + " "
                 + kept.id() + (discarded.isEmpty() ? "" : "; asked factory to delete the duplicates " + discarded);
         log.warn("job {}: {}", row.id(), note);
-        JobRow adopted = store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+        JobRow adopted = store.change(row.id(), ChangeSource.WORKER, r -> {
             if (!r.status().isTerminal()) {
                 r.describeActivity(note);
             }
@@ -326,13 +327,13 @@ final class FactoryJobFlow {
             String error = e.isTransient()
                     ? service + " still failing after " + failing.toMinutes() + " min (" + failures + " tries): " + e.getMessage()
                     : service + " refused the request: " + e.getMessage();
-            JobRow failed = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> r.markFailed(store.now(), error));
+            JobRow failed = store.change(jobId, ChangeSource.WORKER, r -> r.markFailed(store.now(), error));
             mirror.show(failed);
             throw new FactoryBuildFailedException(error);
         }
         Duration wait = backoff.delay(failures);
         log.warn("job {}: {} failed ({}); try {} in {} ms", jobId, service, e.getMessage(), failures + 1, wait.toMillis());
-        JobRow waiting = store.change(jobId, ProgressWriter.SOURCE_WORKER, r -> {
+        JobRow waiting = store.change(jobId, ChangeSource.WORKER, r -> {
             if (!r.status().isTerminal()) {
                 r.describeActivity(service + " unreachable or failing (" + e.getMessage() + "); trying again in "
                         + Math.max(1, wait.toSeconds()) + " s");

@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
 import io.buildq.job.JobKind;
@@ -34,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FactorySweeper implements Runnable {
 
-    /** The history's source for what the sweeper did. */
-    static final String SOURCE = "sweeper";
     private static final Logger log = LoggerFactory.getLogger(FactorySweeper.class);
     private static final int BATCH = 100;
     private static final Duration MAX_PAUSE = Duration.ofHours(1);
@@ -118,7 +117,7 @@ final class FactorySweeper implements Runnable {
             String note = "Asked Image Factory to delete " + image.noun() + (deleted.size() == 1 ? " " : "s ")
                     + String.join(", ", deleted) + (cancelled ? ", left by the cancelled job" : ", a start made twice");
             log.warn("job {}: {}", row.id(), note);
-            store.note(row.id(), SOURCE, note);
+            store.note(row.id(), ChangeSource.SWEEPER, note);
         }
         return true;
     }

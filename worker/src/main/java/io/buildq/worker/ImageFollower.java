@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryStatus;
@@ -69,14 +70,14 @@ final class ImageFollower {
                     if (e.status() == 404) {
                         String error = "Image Factory no longer knows image " + row.factoryImageId()
                                 + " (was it restarted, or the image deleted?)";
-                        JobRow failed = store.change(row.id(), ProgressWriter.SOURCE_WORKER,
+                        JobRow failed = store.change(row.id(), ChangeSource.WORKER,
                                 r -> r.markFailed(store.now(), error));
                         mirror.show(failed);
                         throw new FactoryBuildFailedException(error);
                     }
                     throw e; // the flow decides: wait and reattach, or fail the row
                 }
-                progress.record(row.id(), row.attempt(), seen, ProgressWriter.SOURCE_POLL);
+                progress.record(row.id(), row.attempt(), seen, ChangeSource.POLL);
             }
             row = store.findJob(row.id()).orElseThrow();
         }

@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobHistoryEntry;
 import io.buildq.job.JobKind;
@@ -40,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobReconciler implements Runnable {
 
-    static final String SOURCE = "reconciler";
     private static final Logger log = LoggerFactory.getLogger(JobReconciler.class);
     private static final int BATCH = 1000;
     /**
@@ -131,8 +131,8 @@ public final class JobReconciler implements Runnable {
         switch (row.status()) {
             case QUEUED, RUNNING -> {
                 if (state == StateName.DELETED) {
-                    store.change(row.id(), SOURCE, current -> {
-                        if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
+                    store.change(row.id(), ChangeSource.RECONCILER, current -> {
+                        if (current.status().isCancellable()) {
                             current.cancel(store.now(), "Deleted in JobRunr's dashboard");
                         }
                     });
@@ -149,8 +149,8 @@ public final class JobReconciler implements Runnable {
                         log.warn("Job {} ({} for {}) was interrupted ({}); enqueued it again (resume {} of {})",
                                 row.id(), row.kind(), row.target(), reason, failures, MAX_RESUMES);
                     } else {
-                        store.change(row.id(), SOURCE, current -> {
-                            if (current.status() == JobStatus.QUEUED || current.status() == JobStatus.RUNNING) {
+                        store.change(row.id(), ChangeSource.RECONCILER, current -> {
+                            if (current.status().isCancellable()) {
                                 current.markFailed(store.now(), "Interrupted " + failures + " times; last: " + reason);
                             }
                         });
@@ -159,7 +159,7 @@ public final class JobReconciler implements Runnable {
             }
             case FAILED -> {
                 if (wasRequeuedAfter(job, row.finishedAt())) {
-                    store.change(row.id(), SOURCE, current -> {
+                    store.change(row.id(), ChangeSource.RECONCILER, current -> {
                         // Judged again on the row as it is now, under its lock: a row that failed a
                         // moment ago, after the job was read, was not requeued.
                         if (current.status() == JobStatus.FAILED && !current.failedWithItsBuild()
@@ -194,7 +194,7 @@ public final class JobReconciler implements Runnable {
         if (store.findJob(push.parentJobId()).orElseThrow().status() != JobStatus.COMPLETE) {
             return;
         }
-        JobRow queued = store.change(push.id(), SOURCE, current -> {
+        JobRow queued = store.change(push.id(), ChangeSource.RECONCILER, current -> {
             if (current.failedWithItsBuild()) {
                 current.requeueForRetry("Its build was retried and completed");
             }
@@ -220,7 +220,7 @@ public final class JobReconciler implements Runnable {
             return;
         }
         for (JobRow push : store.pushesOf(build.id())) {
-            store.change(push.id(), SOURCE, current -> {
+            store.change(push.id(), ChangeSource.RECONCILER, current -> {
                 if (current.status() == JobStatus.QUEUED) {
                     current.cancel(store.now(), "Its build was cancelled");
                 }
@@ -235,7 +235,7 @@ public final class JobReconciler implements Runnable {
     private boolean buildIsComplete(JobRow push) {
         JobRow build = store.findJob(push.parentJobId()).orElseThrow();
         if (build.status() == JobStatus.FAILED) {
-            store.change(push.id(), SOURCE, r -> {
+            store.change(push.id(), ChangeSource.RECONCILER, r -> {
                 if (r.status() == JobStatus.QUEUED) {
                     r.failWithItsBuild(store.now());
                 }
@@ -243,7 +243,7 @@ public final class JobReconciler implements Runnable {
             return false;
         }
         if (build.status() == JobStatus.CANCELLED) {
-            store.change(push.id(), SOURCE, r -> {
+            store.change(push.id(), ChangeSource.RECONCILER, r -> {
                 if (r.status() == JobStatus.QUEUED) {
                     r.cancel(store.now(), "Its build was cancelled");
                 }

@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import io.buildq.build.Target;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
@@ -56,7 +57,7 @@ public final class PushJobRunner extends PushJobHandler {
         JobRow build = store.findJob(row.parentJobId()).orElseThrow();
         if (build.status() == JobStatus.FAILED || build.status() == JobStatus.CANCELLED) {
             if (row.status() != JobStatus.FAILED) {
-                store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> r.failWithItsBuild(store.now()),
+                store.end(row.id(), ChangeSource.WORKER, r -> r.failWithItsBuild(store.now()),
                         ended -> { }); // a failed push: the build never becomes latest_build (Q10)
             }
             throw new FactoryBuildFailedException("The push cannot run: its build is " + build.status());
@@ -156,7 +157,7 @@ public final class PushJobRunner extends PushJobHandler {
             FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
                 FactoryImage image = saved;
-                mirror.show(store.change(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+                mirror.show(store.change(row.id(), ChangeSource.WORKER, r -> {
                     r.recordPushResult(image.identifierOnProvider());
                     r.describeActivity("Registering the provider image in iwhd");
                 }));
@@ -166,7 +167,7 @@ public final class PushJobRunner extends PushJobHandler {
                 if (told) {
                     registrar.finishPushes(request, jobs); // before COMPLETE shows, as for builds
                 }
-                JobRow done = store.end(row.id(), ProgressWriter.SOURCE_WORKER,
+                JobRow done = store.end(row.id(), ChangeSource.WORKER,
                         r -> r.markComplete(store.now(), "Pushed as " + image.identifierOnProvider() + "; registered in iwhd"),
                         told ? ended -> { } : ended -> registrar.finishPushes(ended, store.jobsOfRequest(ended.id())));
                 mirror.show(done);
@@ -197,7 +198,7 @@ public final class PushJobRunner extends PushJobHandler {
 
     /** Fails the row; returns the exception for the caller to throw, so that the JobRunr job fails too. */
     private FactoryBuildFailedException fail(JobRow row, String error, DashboardMirror mirror) {
-        JobRow failed = store.end(row.id(), ProgressWriter.SOURCE_WORKER, r -> {
+        JobRow failed = store.end(row.id(), ChangeSource.WORKER, r -> {
                     if (!r.status().isTerminal()) {
                         r.markFailed(store.now(), error);
                     }

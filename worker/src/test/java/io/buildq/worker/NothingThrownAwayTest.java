@@ -1,5 +1,6 @@
 package io.buildq.worker;
 
+import io.buildq.job.ChangeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -106,7 +107,7 @@ class NothingThrownAwayTest {
             // the target image registered, then the end, whose telling iwhd afterwards fails (a worker
             // that died right after the commit would leave the same).
             try (JobStore store = JobStore.open(pipeline.db.dataSource(), Clock.systemUTC())) {
-                store.change(jobId, "test", row -> {
+                store.change(jobId, ChangeSource.TEST, row -> {
                     row.markRunning(store.now());
                     row.attachFactoryImage("factory-image-1", store.now());
                     row.recordFactoryProgress("COMPLETE", 100, "done", null);
@@ -115,7 +116,7 @@ class NothingThrownAwayTest {
                 registrar.registerTargetImage(request, store.findJob(jobId).orElseThrow(), new FactoryImage("factory-image-1",
                         "TargetImage", FactoryStatus.COMPLETE, 100, null, null, "<icicle/>", "ec2", null, null, null, null,
                         null));
-                store.end(jobId, "test", row -> row.markComplete(store.now(), "done"), ended -> {
+                store.end(jobId, ChangeSource.TEST, row -> row.markComplete(store.now(), "done"), ended -> {
                     throw new IwhdException("iwhd could not be reached (simulated)", 0);
                 });
             }

@@ -1,7 +1,6 @@
 package io.buildq.dashboard.status;
 
 import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
 import io.buildq.status.JobQuery;
 import io.buildq.status.JobSummary;
@@ -89,18 +88,11 @@ final class StatusHtml {
             html.append("</td><td>").append(job.attempt()).append("</td>")
                     .append("<td>").append(job.startedAt() == null ? "" : job.startedAt().toString()).append("</td>")
                     .append("<td>").append(took(job, now)).append("</td><td>")
-                    .append(button(job.jobId(), "retry", "Retry", retryable(job), csrfToken))
-                    .append(button(job.jobId(), "cancel", "Cancel",
-                            job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING, csrfToken))
+                    .append(button(job.jobId(), "retry", "Retry", job.retryable(), csrfToken))
+                    .append(button(job.jobId(), "cancel", "Cancel", job.status().isCancellable(), csrfToken))
                     .append("</td></tr>");
         }
         return html.toString();
-    }
-
-    /** FAILED, except a push that failed with its build: that one runs when its build is retried. */
-    private static boolean retryable(JobSummary job) {
-        return job.status() == JobStatus.FAILED
-                && !(job.kind() == JobKind.PUSH && JobRow.BUILD_FAILED.equals(job.error()));
     }
 
     private static String button(UUID jobId, String action, String label, boolean enabled, String csrfToken) {

@@ -1,5 +1,6 @@
 package io.buildq.dashboard.status;
 
+import io.buildq.job.ChangeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,9 +150,9 @@ class StatusServerTest {
         UUID pushJob = queue.status(build).push("ec2-us-east-1").jobId();
         // What a worker does when factory fails the build: the build FAILED, its push with it.
         try (JobStore store = JobStore.open(db.dataSource(), Clock.systemUTC())) {
-            store.change(buildJob, "test", row -> row.markRunning(store.now()));
-            store.change(buildJob, "test", row -> row.markFailed(store.now(), "factory failed"));
-            store.change(pushJob, "test", row -> row.failWithItsBuild(store.now()));
+            store.change(buildJob, ChangeSource.TEST, row -> row.markRunning(store.now()));
+            store.change(buildJob, ChangeSource.TEST, row -> row.markFailed(store.now(), "factory failed"));
+            store.change(pushJob, ChangeSource.TEST, row -> row.failWithItsBuild(store.now()));
         }
 
         String page = body("/builds");

@@ -1,4 +1,4 @@
-package io.buildq.api;
+package io.buildq.error;
 
 /** The base of every exception buildq's API throws, so that a caller can catch them all in one place. */
 public class BuildQueueException extends RuntimeException {

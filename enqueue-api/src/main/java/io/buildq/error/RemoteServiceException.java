@@ -1,4 +1,4 @@
-package io.buildq.api;
+package io.buildq.error;
 
 /**
  * A service buildq calls (Image Factory, iwhd) refused a call or could not be reached. The one place

@@ -1,4 +1,4 @@
-package io.buildq.api;
+package io.buildq.error;
 
 import java.util.UUID;
 
