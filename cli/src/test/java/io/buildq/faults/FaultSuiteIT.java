@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * Faults against real processes: `buildq worker` JVMs on the packaged jar, PostgreSQL, and both
  * simulators over HTTP. Each scenario prints one line of figures (and appends it to
  * target/fault-suite/figures.txt). Sizes are small by default; {@code BUILDQ_FAULT_SIZE=full} runs
- * the full sizes the README's Reliability section reports.
+ * the full sizes docs/reliability.md reports.
  */
 class FaultSuiteIT {
 

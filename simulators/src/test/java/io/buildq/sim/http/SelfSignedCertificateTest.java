@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator's certificates are what paste made (or a modern equivalent), and a JDK 17 with its
- * default {@code java.security} treats paste's the way the README says.
+ * default {@code java.security} treats paste's the way docs/stock-install.md says.
  */
 class SelfSignedCertificateTest {
 
