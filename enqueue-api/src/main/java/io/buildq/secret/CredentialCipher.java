@@ -106,7 +106,16 @@ public final class CredentialCipher {
 
     /** Opens a sealed value; fails if it was sealed with another key or for another job. */
     public String open(String sealed, UUID boundTo) {
-        byte[] bytes = Base64.getDecoder().decode(sealed);
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(sealed);
+        } catch (IllegalArgumentException e) {
+            throw new BuildQueueException("The credentials of job " + boundTo + " are damaged (not base64)", e);
+        }
+        if (bytes.length < NONCE_BYTES + TAG_BITS / 8) {
+            throw new BuildQueueException("The credentials of job " + boundTo + " are damaged (" + bytes.length
+                    + " bytes, too short to be sealed)");
+        }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, NONCE_BYTES));
