@@ -508,6 +508,11 @@ public final class JobStore implements AutoCloseable {
         if (!cancelledHoldingSome && !failedStarting) {
             return;
         }
+        // The row's versioned UPDATE goes first: of two transactions cancelling the row at once (the
+        // worker interrupted by a Delete, and the reconciler seeing it), the second waits on the
+        // row's lock and then loses on its version, and is retried on the row as it is (already
+        // CANCELLED: no second record), instead of failing on this table's key.
+        session.flush();
         String marker = row.startMarker() == null ? NO_MARKER : row.startMarker();
         Instant now = clock.instant();
         session.createNativeMutationQuery("insert into buildq_factory_sweep (job_id, marker, created_at, due_at, tries) "
