@@ -490,8 +490,8 @@ public final class BuildQueue implements AutoCloseable {
 
     private static TargetStatus view(JobRow row) {
         return new TargetStatus(row.id(), row.target(), row.status(), row.percent(), row.activity(), row.error(),
-                row.attempt(), row.factoryImageId(), row.factoryStatus(), row.createdAt(), row.updatedAt(),
-                row.startedAt(), row.finishedAt());
+                row.attempt(), row.factoryImageId(), row.factoryStatus() == null ? null : row.factoryStatus().name(),
+                row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt());
     }
 
     private static PushStatus pushView(JobRow row) {

@@ -1,4 +1,4 @@
-package io.buildq.factory;
+package io.buildq.job;
 
 import java.util.Locale;
 

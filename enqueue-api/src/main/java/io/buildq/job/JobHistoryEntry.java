@@ -64,7 +64,7 @@ public class JobHistoryEntry {
         entry.recordedAt = now;
         entry.source = source.label();
         entry.status = row.status();
-        entry.factoryStatus = row.factoryStatus();
+        entry.factoryStatus = row.factoryStatus() == null ? null : row.factoryStatus().name();
         entry.percent = row.percent();
         entry.activity = row.activity();
         entry.error = row.error();

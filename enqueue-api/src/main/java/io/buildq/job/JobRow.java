@@ -58,7 +58,8 @@ public class JobRow {
     private String factoryImageId;
 
     @Column(name = "factory_status", length = 16)
-    private String factoryStatus;
+    @Enumerated(EnumType.STRING)
+    private FactoryStatus factoryStatus;
 
     @Column(name = "jobrunr_job_id", nullable = false)
     private UUID jobRunrJobId;
@@ -179,7 +180,7 @@ public class JobRow {
     }
 
     /** What factory last said about the image; the caller decides whether the report is newer. */
-    public void recordFactoryProgress(String factoryStatus, int percent, String activity, String error) {
+    public void recordFactoryProgress(FactoryStatus factoryStatus, int percent, String activity, String error) {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("percent must be within 0..100, was " + percent);
         }
@@ -261,7 +262,7 @@ public class JobRow {
 
     /** Whether factory completed the row's current image (whatever happened to the row after that). */
     public boolean factoryCompleted() {
-        return factoryImageId != null && "COMPLETE".equals(factoryStatus);
+        return factoryImageId != null && factoryStatus == FactoryStatus.COMPLETE;
     }
 
     /**
@@ -297,7 +298,7 @@ public class JobRow {
                 identifierOnProvider);
     }
 
-    record JobRowState(JobStatus status, String factoryStatus, int percent, String activity, String error,
+    record JobRowState(JobStatus status, FactoryStatus factoryStatus, int percent, String activity, String error,
                        int attempt, String factoryImageId, String identifierOnProvider) {
     }
 
@@ -341,7 +342,8 @@ public class JobRow {
         return factoryImageId;
     }
 
-    public String factoryStatus() {
+    /** What factory last said of the row's image; null before it said anything. */
+    public FactoryStatus factoryStatus() {
         return factoryStatus;
     }
 

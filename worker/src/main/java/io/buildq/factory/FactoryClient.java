@@ -1,5 +1,6 @@
 package io.buildq.factory;
 
+import io.buildq.job.FactoryStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

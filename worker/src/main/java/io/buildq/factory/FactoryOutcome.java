@@ -1,5 +1,6 @@
 package io.buildq.factory;
 
+import io.buildq.job.FactoryStatus;
 import io.buildq.job.JobStatus;
 
 /**

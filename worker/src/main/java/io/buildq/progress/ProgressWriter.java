@@ -2,7 +2,7 @@ package io.buildq.progress;
 
 import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import java.time.Duration;
@@ -156,7 +156,7 @@ public final class ProgressWriter implements AutoCloseable {
         if (row.factoryStatus() == null) {
             return true;
         }
-        FactoryStatus known = FactoryStatus.parse(row.factoryStatus());
+        FactoryStatus known = row.factoryStatus();
         if (known.isTerminal() && known != report.status()) {
             return false;
         }
@@ -164,7 +164,7 @@ public final class ProgressWriter implements AutoCloseable {
     }
 
     private static void apply(JobRow row, FactoryImage report) {
-        row.recordFactoryProgress(report.status().name(), report.percent(), report.activity(), report.error());
+        row.recordFactoryProgress(report.status(), report.percent(), report.activity(), report.error());
     }
 
     @Override

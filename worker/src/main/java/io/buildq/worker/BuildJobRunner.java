@@ -6,7 +6,7 @@ import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryOutcome;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
@@ -211,7 +211,7 @@ public final class BuildJobRunner extends BuildJobHandler {
 
         @Override
         public void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror) {
-            FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
+            FactoryStatus outcome = row.factoryStatus();
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
                 mirror.show(store.change(row.id(), ChangeSource.WORKER,
                         r -> r.describeActivity("Registering the target image in iwhd")));

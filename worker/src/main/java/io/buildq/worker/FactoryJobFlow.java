@@ -4,7 +4,7 @@ import io.buildq.job.ChangeSource;
 import io.buildq.error.RemoteServiceException;
 import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.iwhd.IwhdException;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
@@ -210,7 +210,7 @@ final class FactoryJobFlow {
             return;
         }
         FactoryImage saved = null;
-        if (FactoryStatus.parse(row.factoryStatus()) == FactoryStatus.COMPLETE) {
+        if (row.factoryStatus() == FactoryStatus.COMPLETE) {
             try {
                 saved = follower.awaitSaved(row, image::get);
             } catch (FactoryException e) {

@@ -2,7 +2,7 @@ package io.buildq.worker;
 
 import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;

@@ -3,7 +3,7 @@ package io.buildq.worker;
 import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStore;
 import io.buildq.progress.ProgressSignals;
@@ -91,7 +91,7 @@ final class ImageFollower {
      * fails transiently, and the flow tries again within its retry budget.
      */
     FactoryImage awaitSaved(JobRow row, Function<String, FactoryImage> get) throws InterruptedException {
-        FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
+        FactoryStatus outcome = row.factoryStatus();
         Instant until = store.now().plus(saveWait);
         long pause = 50;
         while (true) {
@@ -116,6 +116,6 @@ final class ImageFollower {
     }
 
     static boolean isOutcome(JobRow row) {
-        return row.factoryStatus() != null && FactoryStatus.parse(row.factoryStatus()).isTerminal();
+        return row.factoryStatus() != null && row.factoryStatus().isTerminal();
     }
 }

@@ -6,7 +6,7 @@ import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryOutcome;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.factory.MarkedImages;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.JobRow;
@@ -154,7 +154,7 @@ public final class PushJobRunner extends PushJobHandler {
 
         @Override
         public void finish(BuildRequestRow request, JobRow row, FactoryImage saved, DashboardMirror mirror) {
-            FactoryStatus outcome = FactoryStatus.parse(row.factoryStatus());
+            FactoryStatus outcome = row.factoryStatus();
             if (FactoryOutcome.jobStatusFor(outcome) == JobStatus.COMPLETE) {
                 FactoryImage image = saved;
                 mirror.show(store.change(row.id(), ChangeSource.WORKER, r -> {

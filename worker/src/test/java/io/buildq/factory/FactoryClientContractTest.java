@@ -1,5 +1,6 @@
 package io.buildq.factory;
 
+import io.buildq.job.FactoryStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
 import io.buildq.factory.FactoryImage;
-import io.buildq.factory.FactoryStatus;
+import io.buildq.job.FactoryStatus;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.iwhd.IwhdException;
 import io.buildq.job.BuildRequestRow;
@@ -110,7 +110,7 @@ class NothingThrownAwayTest {
                 store.change(jobId, ChangeSource.TEST, row -> {
                     row.markRunning(store.now());
                     row.attachFactoryImage("factory-image-1", store.now());
-                    row.recordFactoryProgress("COMPLETE", 100, "done", null);
+                    row.recordFactoryProgress(FactoryStatus.COMPLETE, 100, "done", null);
                 });
                 BuildRequestRow request = store.findRequest(buildId).orElseThrow();
                 registrar.registerTargetImage(request, store.findJob(jobId).orElseThrow(), new FactoryImage("factory-image-1",
