@@ -2,9 +2,7 @@ package io.buildq.sim.http;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +32,6 @@ public final class Faults {
     private Random random = new Random(settings.seed());
     private int callbacksToLose;
     private final List<Chosen> chosen = new ArrayList<>();
-    /** The delay of each request drawn to {@link Outcome#ACT_LATE}, by the thread that handles it. */
-    private final Map<Thread, Duration> lateBy = new HashMap<>();
 
     public synchronized void set(FaultSettings next) {
         settings = next;
@@ -68,30 +64,20 @@ public final class Faults {
         chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ACT_LATE, delay));
     }
 
-    /** The delay of the {@link Outcome#ACT_LATE} just drawn on this thread by {@link #nextRequest(String, String)}. */
-    public synchronized Duration lateDelay() {
-        Duration delay = lateBy.remove(Thread.currentThread());
-        return delay == null ? Duration.ZERO : delay;
+    /** What happens to one request; {@code delay} is how long an {@link Outcome#ACT_LATE} one waits first. */
+    public record Decision(Outcome outcome, Duration delay) {
     }
 
-    /** Makes the next request with this method and a matching path fail with a 500 before the service acts. */
-    public synchronized void failNext(String method, String pathRegex) {
-        chosen.add(new Chosen(method, Pattern.compile(pathRegex), Outcome.ERROR, Duration.ZERO));
-    }
-
-    /** The outcome for a request: a chosen one first, else a draw from the seeded sequence. */
-    public synchronized Outcome nextRequest(String method, String path) {
+    /** The decision for a request: a chosen one first, else a draw from the seeded sequence. */
+    public synchronized Decision decide(String method, String path) {
         for (int i = 0; i < chosen.size(); i++) {
             Chosen rule = chosen.get(i);
             if (rule.method().equals(method) && rule.path().matcher(path).matches()) {
                 chosen.remove(i);
-                if (rule.outcome() == Outcome.ACT_LATE) {
-                    lateBy.put(Thread.currentThread(), rule.delay());
-                }
-                return rule.outcome();
+                return new Decision(rule.outcome(), rule.delay());
             }
         }
-        return nextRequest();
+        return new Decision(nextRequest(), Duration.ZERO);
     }
 
     public synchronized Outcome nextRequest() {

@@ -97,7 +97,8 @@ public final class SimulatorServer implements AutoCloseable {
                         administer(exchange, faults);
                         return;
                     }
-                    Faults.Outcome outcome = injectFault(exchange, faults, errorBody);
+                    Faults.Decision decision = injectFault(exchange, faults, errorBody);
+                    Faults.Outcome outcome = decision == null ? null : decision.outcome();
                     if (outcome == Faults.Outcome.ANSWER) {
                         handler.handle(exchange);
                     } else if (outcome == Faults.Outcome.LOSE_ANSWER || outcome == Faults.Outcome.HOLD_ANSWER) {
@@ -111,7 +112,7 @@ public final class SimulatorServer implements AutoCloseable {
                         }
                     } else if (outcome == Faults.Outcome.ACT_LATE) {
                         // The request waits in the service (a busy factory) while its client gives up.
-                        if (faults.awaitUnlessClosed(faults.lateDelay())) {
+                        if (faults.awaitUnlessClosed(decision.delay())) {
                             handler.handle(new AnswerDiscardingExchange(exchange));
                             log.debug("{}: handled {} {} late, answer lost on purpose", name, exchange.getRequestMethod(),
                                     exchange.getRequestURI());
@@ -150,9 +151,10 @@ public final class SimulatorServer implements AutoCloseable {
 
     /**
      * Applies the configured latency, then answers for a fault drawn that acts before the service
-     * does (and returns null), or returns what the handler is to do: answer, or act and lose it.
+     * does (and returns null), or returns what the handler is to do: answer, act and lose the answer,
+     * or act late.
      */
-    private static Faults.Outcome injectFault(HttpExchange exchange, Faults faults, String errorBody) throws IOException {
+    private static Faults.Decision injectFault(HttpExchange exchange, Faults faults, String errorBody) throws IOException {
         long latency = faults.latencyMillis();
         if (latency > 0) {
             try {
@@ -162,8 +164,8 @@ public final class SimulatorServer implements AutoCloseable {
                 return null;
             }
         }
-        Faults.Outcome outcome = faults.nextRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
-        switch (outcome) {
+        Faults.Decision decision = faults.decide(exchange.getRequestMethod(), exchange.getRequestURI().getPath());
+        switch (decision.outcome()) {
             case ERROR -> {
                 readBody(exchange);
                 if (errorBody.isEmpty()) {
@@ -182,7 +184,7 @@ public final class SimulatorServer implements AutoCloseable {
                 return null;
             }
             default -> {
-                return outcome;
+                return decision;
             }
         }
     }
