@@ -7,7 +7,7 @@ import io.buildq.build.BuildRequest;
 import io.buildq.build.TargetNames;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.catalog.Catalog;
-import io.buildq.catalog.ImageCatalog;
+import io.buildq.catalog.internal.ImageCatalog;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.BuildRequestRow;
 import io.buildq.job.CredentialRow;

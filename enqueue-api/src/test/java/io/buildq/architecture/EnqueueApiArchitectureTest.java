@@ -1,8 +1,19 @@
 package io.buildq.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -14,4 +25,53 @@ class EnqueueApiArchitectureTest {
     /** Each package can be read, and changed, starting from the ones it uses: none uses one that uses it. */
     @ArchTest
     static final ArchRule packagesFormNoCycles = slices().matching("io.buildq.(*)..").should().beFreeOfCycles();
+
+    /** The packages Conductor programs against: what the README documents. */
+    private static final String[] API_PACKAGES = {"io.buildq.api", "io.buildq.build", "io.buildq.push",
+            "io.buildq.status", "io.buildq.catalog", "io.buildq.error", "io.buildq.secret"};
+    /** The few types of other packages the API hands out or takes. */
+    private static final Set<String> API_TYPES_ELSEWHERE = Set.of("io.buildq.job.JobStatus", "io.buildq.job.JobKind",
+            "io.buildq.queue.EnqueueListener", "okhttp3.OkHttpClient", "javax.sql.DataSource");
+
+    /**
+     * The API speaks only in API types: no public method or constructor of an API package takes or
+     * returns the worker's machinery (JobStore, JobRow, JobEnqueuer, ...), so that what Conductor
+     * can reach stays what the README documents, and the machinery can change behind it.
+     */
+    @ArchTest
+    static final ArchRule theApiSpeaksOnlyInApiTypes = codeUnits()
+            .that(new DescribedPredicate<JavaCodeUnit>("are public and declared in a public class of an API package") {
+                @Override
+                public boolean test(JavaCodeUnit unit) {
+                    return unit.getModifiers().contains(JavaModifier.PUBLIC)
+                            && unit.getOwner().getModifiers().contains(JavaModifier.PUBLIC)
+                            && unit.getOwner().getPackageName().matches(String.join("|", API_PACKAGES).replace(".", "\\."));
+                }
+            })
+            .should(new ArchCondition<JavaCodeUnit>("take and return only API types") {
+                @Override
+                public void check(JavaCodeUnit unit, ConditionEvents events) {
+                    List<JavaClass> types = new ArrayList<>(unit.getRawParameterTypes());
+                    types.add(unit.getRawReturnType());
+                    for (JavaClass type : types) {
+                        if (!isApiType(type)) {
+                            events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " exposes " + type.getName()));
+                        }
+                    }
+                }
+            });
+
+    private static boolean isApiType(JavaClass type) {
+        JavaClass base = type.isArray() ? type.getBaseComponentType() : type;
+        String name = base.getName();
+        if (base.isPrimitive() || name.startsWith("java.") || API_TYPES_ELSEWHERE.contains(name)) {
+            return true;
+        }
+        for (String apiPackage : API_PACKAGES) {
+            if (base.getPackageName().equals(apiPackage)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildq.api.BuildQueue;
+import io.buildq.catalog.internal.ImageCatalog;
 import io.buildq.build.BuildRequest;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.build.TargetNames;

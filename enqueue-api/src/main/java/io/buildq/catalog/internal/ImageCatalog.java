@@ -1,6 +1,9 @@
-package io.buildq.catalog;
+package io.buildq.catalog.internal;
 
 import io.buildq.build.TargetNames;
+import io.buildq.catalog.Catalog;
+import io.buildq.catalog.CatalogEntry;
+import io.buildq.catalog.CatalogState;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.iwhd.IwhdQuery;
 import io.buildq.job.JobKind;
