@@ -7,7 +7,6 @@ import io.buildq.job.JobKind;
 import io.buildq.job.JobRow;
 import io.buildq.job.JobStatus;
 import io.buildq.job.JobStore;
-import io.buildq.progress.ProgressWriter;
 import io.buildq.sweep.FactorySweeps;
 import io.buildq.sweep.FactorySweeps.Sweep;
 import java.time.Duration;

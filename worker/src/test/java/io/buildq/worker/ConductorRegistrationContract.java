@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.buildq.build.BuildRequest;
 import io.buildq.iwhd.IwhdClient;
 import io.buildq.job.JobStatus;
-import io.buildq.push.ProviderAccount;
 import io.buildq.status.BuildStatus;
 import io.buildq.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
