@@ -23,8 +23,8 @@ import javax.sql.DataSource;
  */
 public final class FactorySweeps {
 
-    /** One record: the row, the start marker whose images are swept, and how often it was tried. */
-    public record Sweep(UUID jobId, String marker, Instant createdAt, int tries) {
+    /** One record: the row, the start marker whose images are swept, and how often sweeping it failed. */
+    public record Sweep(UUID jobId, String marker, int tries) {
     }
 
     private final DataSource dataSource;
@@ -63,7 +63,7 @@ public final class FactorySweeps {
      */
     public List<Sweep> due(Duration settle, int limit) {
         Instant now = clock.instant();
-        String sql = "SELECT job_id, marker, created_at, tries FROM buildq_factory_sweep "
+        String sql = "SELECT job_id, marker, tries FROM buildq_factory_sweep "
                 + "WHERE due_at <= ? AND created_at <= ? ORDER BY due_at LIMIT " + limit;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
@@ -72,8 +72,7 @@ public final class FactorySweeps {
             List<Sweep> due = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    due.add(new Sweep(rows.getObject(1, UUID.class), rows.getString(2),
-                            rows.getTimestamp(3).toInstant(), rows.getInt(4)));
+                    due.add(new Sweep(rows.getObject(1, UUID.class), rows.getString(2), rows.getInt(3)));
                 }
             }
             return due;
@@ -87,21 +86,14 @@ public final class FactorySweeps {
         update("DELETE FROM buildq_factory_sweep WHERE job_id = ? AND marker = ?", sweep, null);
     }
 
-    /** The sweep could not finish (factory unreachable, or the row still starting): try again at {@code at}. */
-    public void later(Sweep sweep, Instant at) {
-        update("UPDATE buildq_factory_sweep SET tries = tries + 1, due_at = ? WHERE job_id = ? AND marker = ?", sweep, at);
+    /** The row is still starting with the marker: look again at {@code at}. */
+    public void postpone(Sweep sweep, Instant at) {
+        update("UPDATE buildq_factory_sweep SET due_at = ? WHERE job_id = ? AND marker = ?", sweep, at);
     }
 
-    /** How many sweeps are recorded: for tests and operators. */
-    public int count() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM buildq_factory_sweep");
-             ResultSet rows = select.executeQuery()) {
-            rows.next();
-            return rows.getInt(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the factory sweeps", e);
-        }
+    /** Sweeping failed (factory unreachable): try again at {@code at}, counted, so that the pauses grow. */
+    public void failed(Sweep sweep, Instant at) {
+        update("UPDATE buildq_factory_sweep SET tries = tries + 1, due_at = ? WHERE job_id = ? AND marker = ?", sweep, at);
     }
 
     private void update(String sql, Sweep sweep, Instant dueAt) {

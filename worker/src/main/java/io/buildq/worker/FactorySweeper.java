@@ -64,13 +64,13 @@ final class FactorySweeper implements Runnable {
                     if (sweep(sweep)) {
                         sweeps.done(sweep);
                     } else {
-                        sweeps.later(sweep, store.now().plus(settle));
+                        sweeps.postpone(sweep, store.now().plus(settle));
                     }
                 } catch (RuntimeException e) {
                     Duration pause = pause(sweep.tries());
                     log.warn("Could not sweep Image Factory's images of job {} (try {}); trying again in {} s: {}",
                             sweep.jobId(), sweep.tries() + 1, pause.toSeconds(), e.toString());
-                    sweeps.later(sweep, store.now().plus(pause));
+                    sweeps.failed(sweep, store.now().plus(pause));
                 }
             }
         } catch (RuntimeException e) {
