@@ -20,16 +20,13 @@ import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.PostgresServer;
 import io.buildq.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,15 +43,28 @@ import org.jobrunr.storage.StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Faults against real processes: `buildq worker` JVMs on the packaged jar, PostgreSQL, and both
  * simulators over HTTP. Each scenario prints one line of figures (and appends it to
  * target/fault-suite/figures.txt). Sizes are small by default; {@code BUILDQ_FAULT_SIZE=full} runs
  * the full sizes docs/reliability.md reports.
+ *
+ * <p>Scenarios run three at a time ({@code buildq.faults.parallelism} in cli/pom.xml): each has its own
+ * database, simulators, worker processes and log names, and most of a scenario's time is spent waiting
+ * on simulated builds, outages and kills. The SIGTERM scenario, which asserts a bound in time, runs
+ * alone. The full sizes run one at a time, as their figures were taken.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultSuiteIT {
 
+    /** Shared by the scenarios that run three at a time, held alone by the one that measures a bound in time. */
+    private static final String MACHINE = "fault-suite-machine";
     private static final boolean FULL = "full".equals(System.getenv("BUILDQ_FAULT_SIZE"));
     private static final Path FIGURES = Path.of("target", "fault-suite", "figures.txt");
     private static final String TEMPLATE = "<template><name>faults</name><os><name>Fedora</name><version>16</version>"
@@ -66,10 +76,12 @@ class FaultSuiteIT {
     private BuildQueue queue;
     private StorageProvider jobRunr;
     private final List<WorkerProcess> workers = new ArrayList<>();
+    private String scenario;
     private int started;
 
     @BeforeEach
-    void database() {
+    void database(TestInfo test) {
+        scenario = test.getTestMethod().orElseThrow().getName();
         db = TestDatabase.create(TestDatabase.Kind.POSTGRES);
         new BuildqMigrations(db.dataSource()).migrate();
         queue = BuildQueue.builder(db.dataSource())
@@ -94,6 +106,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void killNineOfTheWorkerFollowingABuildLosesNothingAndBuildsNothingTwice() throws Exception {
         int rounds = FULL ? 20 : 1;
         simulators(Duration.ofMillis(1500)); // six steps: builds of about nine seconds
@@ -133,6 +146,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void lostAnswersOnEveryFactoryAndIwhdRouteBuildAndPushEachImageOnce() throws Exception {
         int count = FULL ? 200 : 10;
         simulators(Duration.ofMillis(100));
@@ -168,6 +182,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void killNineAfterFactoryAcceptedTheStartBeforeTheIdWasStoredBuildsNothingTwice() throws Exception {
         int rounds = FULL ? 10 : 1;
         simulators(Duration.ofMillis(200));
@@ -202,6 +217,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void cancelsRacingTheWorkLeaveNothingInFactoryOrIwhd() throws Exception {
         int rounds = FULL ? 10 : 1;
         simulators(Duration.ofMillis(1500)); // six steps: builds of about nine seconds
@@ -274,6 +290,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void aFlakyFactoryCompletesEveryBuildOnce() throws Exception {
         int count = FULL ? 200 : 12;
         simulators(Duration.ofMillis(100));
@@ -298,6 +315,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void iwhdDownDuringCompletionsLosesNoObject() throws Exception {
         int count = FULL ? 50 : 6;
         Duration outage = Duration.ofSeconds(FULL ? 60 : 10);
@@ -339,6 +357,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void aDatabaseOutageStopsNoWorkerForGood() throws Exception {
         simulators(Duration.ofMillis(100));
         startWorker(4, "--poll-interval", "5");
@@ -382,6 +401,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void twoWorkersSplitTheWorkAndRunEachBuildOnce() throws Exception {
         int count = FULL ? 500 : 40;
         simulators(Duration.ofMillis(50));
@@ -414,6 +434,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ_WRITE) // the one bound in time: alone
     void sigtermStopsAWorkerWithinItsBoundAndAnotherFinishesItsBuild() throws Exception {
         int rounds = FULL ? 5 : 1;
         simulators(Duration.ofMillis(1500));
@@ -448,6 +469,7 @@ class FaultSuiteIT {
     }
 
     @Test
+    @ResourceLock(value = MACHINE, mode = ResourceAccessMode.READ)
     void twoWorkersKeepToTheFactorysLimitTogether() throws Exception {
         int count = FULL ? 30 : 8;
         simulators(Duration.ofMillis(150));
@@ -473,8 +495,12 @@ class FaultSuiteIT {
     }
 
     private void startWorker(int threads, String... extra) {
-        WorkerProcess worker = WorkerProcess.start("worker-" + (++started), db.url(), factory.baseUrl(), iwhd.baseUrl(),
-                threads, extra);
+        // A pool no larger than the worker's threads need, so that three scenarios' workers fit in
+        // PostgreSQL's 100 connections (the default of 16 each would not).
+        List<String> arguments = new ArrayList<>(List.of("--db-pool-size", String.valueOf(Math.min(threads + 4, 16))));
+        arguments.addAll(List.of(extra));
+        WorkerProcess worker = WorkerProcess.start(scenario + "-worker-" + (++started), db.url(), factory.baseUrl(),
+                iwhd.baseUrl(), threads, arguments.toArray(String[]::new));
         workers.add(worker);
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.logged("buildq worker started") || !worker.isAlive());
         assertThat(worker.isAlive()).as("worker " + started + " started").isTrue();
@@ -524,11 +550,8 @@ class FaultSuiteIT {
         return new HikariDataSource(config);
     }
 
-    private static void admin(String sql) throws SQLException {
-        String url = System.getenv().getOrDefault("BUILDQ_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+    private static void admin(String sql) {
+        PostgresServer.execute(sql);
     }
 
     private static void figures(String line) throws IOException {

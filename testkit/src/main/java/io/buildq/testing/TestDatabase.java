@@ -3,7 +3,6 @@ package io.buildq.testing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -12,16 +11,13 @@ import javax.sql.DataSource;
 
 /**
  * A fresh, empty database for one test class, on H2 or on the real PostgreSQL, dropped on close.
- * PostgreSQL is the machine's server ({@code BUILDQ_TEST_PG_URL}, by default
- * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}); each instance creates a database of
- * its own there, so that runs and test classes never see each other's rows.
+ * PostgreSQL is the server {@link PostgresServer} finds (a configured one, the machine's, or an
+ * embedded one); each instance creates a database of its own there, so that runs and test classes
+ * never see each other's rows.
  */
 public final class TestDatabase implements AutoCloseable {
 
     public enum Kind { H2, POSTGRES }
-
-    private static final String ADMIN_URL = System.getenv().getOrDefault(
-            "BUILDQ_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
     private final Kind kind;
     private final String name;
@@ -35,6 +31,9 @@ public final class TestDatabase implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(12);
+        // Grown on demand rather than opened at once: the fault suite runs three scenarios beside
+        // their worker processes on one server, within PostgreSQL's 100 connections.
+        config.setMinimumIdle(1);
         config.setPoolName("test-" + name);
         this.dataSource = new HikariDataSource(config);
     }
@@ -44,8 +43,8 @@ public final class TestDatabase implements AutoCloseable {
         if (kind == Kind.H2) {
             return new TestDatabase(kind, name, "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
         }
-        execute(ADMIN_URL, "CREATE DATABASE " + name);
-        return new TestDatabase(kind, name, ADMIN_URL.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"));
+        PostgresServer.execute("CREATE DATABASE " + name);
+        return new TestDatabase(kind, name, PostgresServer.adminUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"));
     }
 
     public Kind kind() {
@@ -76,22 +75,12 @@ public final class TestDatabase implements AutoCloseable {
     public void close() {
         dataSource.close();
         if (kind == Kind.POSTGRES) {
-            execute(ADMIN_URL, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            PostgresServer.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         }
     }
 
     @Override
     public String toString() {
         return kind.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static void execute(String url, String sql) {
-        try (Connection connection = DriverManager.getConnection(url);
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot run '" + sql + "' on " + url
-                    + " (is PostgreSQL running? .ci/run starts it)", e);
-        }
     }
 }
