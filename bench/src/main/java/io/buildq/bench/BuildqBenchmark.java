@@ -24,8 +24,8 @@ public final class BuildqBenchmark implements Callable<Integer> {
     String size;
 
     @Option(names = "--db", split = ",", defaultValue = "h2,postgres",
-            description = "Databases to measure on: h2, postgres. PostgreSQL comes from BUILDQ_TEST_PG_URL "
-                    + "(default jdbc:postgresql://127.0.0.1:5432/test?user=postgres); each measurement creates and drops a database there.")
+            description = "Databases to measure on: h2, postgres. PostgreSQL is the tests' server: BUILDQ_TEST_PG_URL, else "
+                    + "127.0.0.1:5432 when it answers, else an embedded one; each measurement creates and drops a database there.")
     List<String> databases;
 
     @Option(names = "--out", description = "Also write the results as Markdown to this file (e.g. docs/benchmarks.md).")
@@ -56,27 +56,27 @@ public final class BuildqBenchmark implements Callable<Integer> {
                 postgresVersion = postgresVersion();
             }
             if (measurements.contains("enqueue")) {
-                progress("enqueue", kind);
+                progress(start, "enqueue", kind);
                 figures.add(EnqueueBench.run(kind, sizes));
             }
             if (measurements.contains("end-to-end")) {
-                progress("end to end", kind);
+                progress(start, "end to end", kind);
                 figures.add(EndToEndBench.run(kind, sizes));
             }
             if (measurements.contains("pickup")) {
-                progress("pickup latency", kind);
+                progress(start, "pickup latency", kind);
                 figures.addAll(PickupBench.run(kind, sizes));
             }
             if (measurements.contains("burst")) {
-                progress("burst", kind);
+                progress(start, "burst", kind);
                 figures.addAll(BurstBench.run(kind, sizes));
             }
             if (measurements.contains("cost")) {
-                progress("database cost", kind);
+                progress(start, "database cost", kind);
                 figures.addAll(DatabaseCostBench.run(kind, sizes));
             }
             if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("in-flight")) {
-                progress("builds in flight", kind);
+                progress(start, "builds in flight", kind);
                 figures.addAll(InFlightBench.run(sizes, sizes.inFlightWindow()));
             }
         }
@@ -89,8 +89,9 @@ public final class BuildqBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private static void progress(String measurement, TestDatabase.Kind kind) {
-        System.err.println("measuring " + measurement + " on " + Databases.label(kind) + " ...");
+    private static void progress(long start, String measurement, TestDatabase.Kind kind) {
+        System.err.printf("measuring %s on %s ... (%.0f s in)%n", measurement, Databases.label(kind),
+                (System.nanoTime() - start) / 1e9);
     }
 
     private static String postgresVersion() {

@@ -1,7 +1,7 @@
 package io.buildq.bench;
 
+import io.buildq.internal.queue.JobRunrStorage;
 import io.buildq.pickup.ClaimGuard;
-import io.buildq.queue.JobRunrStorage;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;

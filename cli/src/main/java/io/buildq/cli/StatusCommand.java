@@ -1,8 +1,8 @@
 package io.buildq.cli;
 
 import io.buildq.error.BuildNotFoundException;
-import io.buildq.job.JobKind;
 import io.buildq.status.BuildStatus;
+import io.buildq.status.JobKind;
 import io.buildq.status.JobQuery;
 import io.buildq.status.JobSummary;
 import java.io.PrintWriter;

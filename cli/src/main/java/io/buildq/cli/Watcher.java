@@ -1,8 +1,8 @@
 package io.buildq.cli;
 
 import io.buildq.api.BuildQueue;
-import io.buildq.job.JobStatus;
 import io.buildq.status.BuildStatus;
+import io.buildq.status.JobStatus;
 import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import java.io.PrintWriter;

@@ -12,12 +12,12 @@ import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryException;
-import io.buildq.job.JobStatus;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import io.buildq.worker.BuildqWorker;
@@ -42,8 +42,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -207,7 +207,7 @@ class OperatorBrowserTest {
     }
 
     private StateName stateOf(UUID jobId) {
-        try (var storage = io.buildq.queue.JobRunrStorage.open(db.dataSource(), io.buildq.queue.JobRunrStorage.jsonMapper())) {
+        try (var storage = io.buildq.internal.queue.JobRunrStorage.open(db.dataSource(), io.buildq.internal.queue.JobRunrStorage.jsonMapper())) {
             return storage.getJobById(jobId).getState();
         }
     }

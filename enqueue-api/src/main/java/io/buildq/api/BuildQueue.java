@@ -1,37 +1,37 @@
 package io.buildq.api;
 
+import io.buildq.build.BuildRequest;
+import io.buildq.build.IdempotencyKeyConflictException;
+import io.buildq.build.TargetNames;
+import io.buildq.catalog.Catalog;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
-import io.buildq.job.ChangeSource;
-import io.buildq.build.BuildRequest;
-import io.buildq.build.TargetNames;
-import io.buildq.build.IdempotencyKeyConflictException;
-import io.buildq.catalog.Catalog;
-import io.buildq.catalog.internal.ImageCatalog;
-import io.buildq.iwhd.IwhdClient;
-import io.buildq.job.BuildRequestRow;
-import io.buildq.job.CredentialRow;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.catalog.ImageCatalog;
+import io.buildq.internal.iwhd.IwhdClient;
+import io.buildq.internal.job.BuildRequestRow;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.CredentialRow;
+import io.buildq.internal.job.JobHistoryEntry;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
+import io.buildq.internal.queue.ConnectionSharingDataSource;
+import io.buildq.internal.queue.JobEnqueuer;
+import io.buildq.internal.queue.JobRunrStorage;
+import io.buildq.migrations.BuildqMigrations;
 import io.buildq.push.BuildNotCompleteException;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
 import io.buildq.push.TargetNotInBuildException;
+import io.buildq.queue.EnqueueListener;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.secret.NoSecretKeyException;
-import io.buildq.status.PushStatus;
-import io.buildq.job.JobHistoryEntry;
-import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStore;
-import io.buildq.migrations.BuildqMigrations;
-import io.buildq.queue.ConnectionSharingDataSource;
-import io.buildq.queue.EnqueueListener;
-import io.buildq.queue.JobEnqueuer;
-import io.buildq.queue.JobRunrStorage;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobKind;
 import io.buildq.status.JobQuery;
+import io.buildq.status.JobStatus;
 import io.buildq.status.JobSummary;
+import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
@@ -404,7 +404,7 @@ public final class BuildQueue implements AutoCloseable {
         /**
          * Signs every request to iwhd with two-legged OAuth, as Aeolus configured iwhd
          * ({@code /etc/iwhd/users.js}): header-only, HMAC-SHA1, consumer only, body never signed
-         * ({@link io.buildq.oauth.OAuth1Signer#forIwhd}). Off unless called.
+         * ({@link io.buildq.internal.oauth.OAuth1Signer#forIwhd}). Off unless called.
          */
         public Builder iwhdOAuth(String consumerKey, String consumerSecret) {
             this.iwhdConsumerKey = Objects.requireNonNull(consumerKey, "consumerKey");
@@ -442,7 +442,7 @@ public final class BuildQueue implements AutoCloseable {
             JobStore store = JobStore.open(dataSource, Clock.systemUTC());
             OkHttpClient iwhdHttp = http != null ? http : new OkHttpClient();
             if (iwhdConsumerKey != null) {
-                iwhdHttp = iwhdHttp.newBuilder().addInterceptor(io.buildq.oauth.OAuth1Signer.forIwhd(iwhdConsumerKey,
+                iwhdHttp = iwhdHttp.newBuilder().addInterceptor(io.buildq.internal.oauth.OAuth1Signer.forIwhd(iwhdConsumerKey,
                         iwhdConsumerSecret, Clock.systemUTC())).build();
             }
             ImageCatalog catalog = iwhdUrl == null ? null : new ImageCatalog(store, new IwhdClient(iwhdHttp, iwhdUrl),

@@ -1,7 +1,7 @@
 package io.buildq.api;
 
 import io.buildq.error.BuildQueueException;
-import io.buildq.job.JobStatus;
+import io.buildq.status.JobStatus;
 import java.util.UUID;
 
 /** Only a QUEUED or RUNNING job can be cancelled. */

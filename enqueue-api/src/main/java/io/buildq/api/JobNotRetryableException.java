@@ -1,7 +1,7 @@
 package io.buildq.api;
 
 import io.buildq.error.BuildQueueException;
-import io.buildq.job.JobStatus;
+import io.buildq.status.JobStatus;
 import java.util.UUID;
 
 /** Only a FAILED job can be retried (and a push only once its build is COMPLETE). */

@@ -1,7 +1,7 @@
 package io.buildq.push;
 
 import io.buildq.build.InvalidRequestException;
-import io.buildq.job.JobStatus;
+import io.buildq.status.JobStatus;
 import java.util.UUID;
 
 /** Only a COMPLETE target build can be pushed; use buildAndPush to push when a build completes. */

@@ -1,6 +1,5 @@
 package io.buildq.status;
 
-import io.buildq.job.JobStatus;
 
 /**
  * Which jobs to list; a null field does not filter.

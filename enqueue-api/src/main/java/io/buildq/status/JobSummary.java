@@ -1,8 +1,5 @@
 package io.buildq.status;
 
-import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -21,6 +18,6 @@ public record JobSummary(UUID jobId, UUID buildId, UUID imageId, String image, J
      * runs when its build is retried and completes.
      */
     public boolean retryable() {
-        return status == JobStatus.FAILED && !JobRow.failedWithItsBuild(kind, status, error);
+        return status == JobStatus.FAILED && !kind.failedWithItsBuild(status, error);
     }
 }

@@ -1,6 +1,5 @@
 package io.buildq.status;
 
-import io.buildq.job.JobStatus;
 import java.time.Instant;
 import java.util.UUID;
 

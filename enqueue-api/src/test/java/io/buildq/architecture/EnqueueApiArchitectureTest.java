@@ -1,5 +1,6 @@
 package io.buildq.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -8,15 +9,16 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
+import java.util.stream.Stream;
 
 /** The dependency rules of the library Conductor links. */
 @AnalyzeClasses(packages = "io.buildq", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -30,8 +32,8 @@ class EnqueueApiArchitectureTest {
     private static final String[] API_PACKAGES = {"io.buildq.api", "io.buildq.build", "io.buildq.push",
             "io.buildq.status", "io.buildq.catalog", "io.buildq.error", "io.buildq.secret"};
     /** The few types of other packages the API hands out or takes. */
-    private static final Set<String> API_TYPES_ELSEWHERE = Set.of("io.buildq.job.JobStatus", "io.buildq.job.JobKind",
-            "io.buildq.queue.EnqueueListener", "okhttp3.OkHttpClient", "javax.sql.DataSource");
+    private static final Set<String> API_TYPES_ELSEWHERE = Set.of("io.buildq.queue.EnqueueListener",
+            "okhttp3.OkHttpClient", "javax.sql.DataSource");
 
     /**
      * The API speaks only in API types: no public method or constructor of an API package takes or
@@ -60,6 +62,16 @@ class EnqueueApiArchitectureTest {
                     }
                 }
             });
+
+    /**
+     * Every class of the library is API, a JobRunr job (whose name JobRunr stores), or machinery under
+     * {@code io.buildq.internal}: a new package has to say which it is.
+     */
+    @ArchTest
+    static final ArchRule everyClassIsApiJobOrInternal = classes()
+            .that().resideOutsideOfPackages("io.buildq.migrations..", "io.buildq.sim..", "io.buildq.testing..") // other modules
+            .should().resideInAnyPackage(Stream.concat(Stream.of(API_PACKAGES), Stream.of("io.buildq.queue",
+                    "io.buildq.internal..")).toArray(String[]::new));
 
     private static boolean isApiType(JavaClass type) {
         JavaClass base = type.isArray() ? type.getBaseComponentType() : type;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildq.api.BuildQueue;
-import io.buildq.catalog.internal.ImageCatalog;
 import io.buildq.build.BuildRequest;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.build.TargetNames;
-import io.buildq.iwhd.IwhdClient;
-import io.buildq.job.JobStore;
+import io.buildq.internal.catalog.ImageCatalog;
+import io.buildq.internal.iwhd.IwhdClient;
+import io.buildq.internal.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.push.ProviderAccount;
 import io.buildq.sim.iwhd.IwhdSimulator;

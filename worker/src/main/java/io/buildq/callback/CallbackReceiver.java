@@ -1,12 +1,12 @@
 package io.buildq.callback;
 
-import io.buildq.job.ChangeSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
+import io.buildq.internal.job.ChangeSource;
 import io.buildq.progress.ProgressWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

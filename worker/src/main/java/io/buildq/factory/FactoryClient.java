@@ -1,8 +1,8 @@
 package io.buildq.factory;
 
-import io.buildq.job.FactoryStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.buildq.internal.job.FactoryStatus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package io.buildq.factory;
 
-import io.buildq.job.FactoryStatus;
+import io.buildq.internal.job.FactoryStatus;
 /**
  * What factory says about one image, from a POST or GET response or from a status callback.
  *

@@ -1,7 +1,7 @@
 package io.buildq.factory;
 
-import io.buildq.job.FactoryStatus;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.status.JobStatus;
 
 /**
  * The one place that maps factory's statuses onto a job row's: every status before an outcome is

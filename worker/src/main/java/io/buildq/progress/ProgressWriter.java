@@ -1,10 +1,10 @@
 package io.buildq.progress;
 
-import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
-import io.buildq.job.FactoryStatus;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

@@ -2,12 +2,12 @@ package io.buildq.registration;
 
 import io.buildq.build.TargetNames;
 import io.buildq.factory.FactoryImage;
-import io.buildq.iwhd.IwhdClient;
-import io.buildq.iwhd.IwhdQuery;
-import io.buildq.job.BuildRequestRow;
-import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.iwhd.IwhdClient;
+import io.buildq.internal.iwhd.IwhdQuery;
+import io.buildq.internal.job.BuildRequestRow;
+import io.buildq.internal.job.JobRow;
+import io.buildq.status.JobKind;
+import io.buildq.status.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

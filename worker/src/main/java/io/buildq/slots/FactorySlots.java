@@ -1,10 +1,10 @@
 package io.buildq.slots;
 
-import io.buildq.job.ChangeSource;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
+import io.buildq.internal.queue.JobEnqueuer;
 import io.buildq.queue.BuildJobHandler;
-import io.buildq.queue.JobEnqueuer;
 import java.time.Duration;
 import java.time.Instant;
 import org.jobrunr.jobs.Job;

@@ -1,7 +1,7 @@
 package io.buildq.worker;
 
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.job.JobRow;
+import io.buildq.status.JobStatus;
 import org.jobrunr.jobs.context.JobContext;
 import org.jobrunr.jobs.context.JobDashboardProgressBar;
 

@@ -1,14 +1,14 @@
 package io.buildq.worker;
 
-import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryImage;
-import io.buildq.job.FactoryStatus;
-import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
-import io.buildq.job.JobStore;
-import io.buildq.sweep.FactorySweeps;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
+import io.buildq.status.JobKind;
+import io.buildq.status.JobStatus;
 import io.buildq.sweep.FactorySweeps.Sweep;
+import io.buildq.sweep.FactorySweeps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.buildq.worker;
 
-import io.buildq.job.ChangeSource;
 import io.buildq.factory.FactoryException;
 import io.buildq.factory.FactoryImage;
-import io.buildq.job.FactoryStatus;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
 import io.buildq.progress.ProgressSignals;
 import io.buildq.progress.ProgressWriter;
 import java.time.Duration;

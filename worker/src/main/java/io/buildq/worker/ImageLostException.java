@@ -1,6 +1,6 @@
 package io.buildq.worker;
 
-import io.buildq.job.JobRow;
+import io.buildq.internal.job.JobRow;
 import java.time.Duration;
 
 /** Factory reported no outcome for the row's image within the deadline: it lost the build. */

@@ -1,14 +1,14 @@
 package io.buildq.worker;
 
-import io.buildq.job.ChangeSource;
-import io.buildq.job.BuildRequestRow;
-import io.buildq.job.JobHistoryEntry;
-import io.buildq.job.JobKind;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
-import io.buildq.job.JobStore;
-import io.buildq.queue.JobEnqueuer;
+import io.buildq.internal.job.BuildRequestRow;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.JobHistoryEntry;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
+import io.buildq.internal.queue.JobEnqueuer;
 import io.buildq.registration.IwhdRegistrar;
+import io.buildq.status.JobKind;
+import io.buildq.status.JobStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

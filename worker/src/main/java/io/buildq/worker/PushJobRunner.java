@@ -1,22 +1,22 @@
 package io.buildq.worker;
 
-import io.buildq.job.ChangeSource;
 import io.buildq.build.Target;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.factory.FactoryOutcome;
-import io.buildq.job.FactoryStatus;
 import io.buildq.factory.MarkedImages;
-import io.buildq.job.BuildRequestRow;
-import io.buildq.job.JobRow;
-import io.buildq.job.JobStatus;
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.BuildRequestRow;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.job.JobRow;
+import io.buildq.internal.job.JobStore;
 import io.buildq.progress.ProgressWriter;
 import io.buildq.queue.PushJob;
 import io.buildq.queue.PushJobHandler;
 import io.buildq.registration.IwhdRegistrar;
 import io.buildq.secret.CredentialCipher;
+import io.buildq.status.JobStatus;
 import java.util.List;
 import org.jobrunr.JobRunrException;
 

@@ -1,13 +1,13 @@
 package io.buildq.factory;
 
-import io.buildq.job.FactoryStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.buildq.oauth.OAuth1Signer;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.oauth.OAuth1Signer;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.FaultSettings;
 import java.time.Clock;

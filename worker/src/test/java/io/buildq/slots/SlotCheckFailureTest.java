@@ -2,11 +2,11 @@ package io.buildq.slots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.JobStore;
+import io.buildq.internal.queue.JobEnqueuer;
+import io.buildq.internal.queue.JobRunrStorage;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.queue.BuildJobHandler;
-import io.buildq.queue.JobEnqueuer;
-import io.buildq.queue.JobRunrStorage;
 import io.buildq.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Duration;

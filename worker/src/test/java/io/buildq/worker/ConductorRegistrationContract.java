@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
-import io.buildq.iwhd.IwhdClient;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.iwhd.IwhdClient;
 import io.buildq.status.BuildStatus;
+import io.buildq.status.JobStatus;
 import io.buildq.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,17 +1,16 @@
 package io.buildq.worker;
 
-import io.buildq.job.ChangeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
 import io.buildq.factory.FactoryImage;
-import io.buildq.job.FactoryStatus;
-import io.buildq.iwhd.IwhdClient;
-import io.buildq.iwhd.IwhdException;
-import io.buildq.job.BuildRequestRow;
-import io.buildq.job.JobStore;
-import io.buildq.job.JobStatus;
+import io.buildq.internal.iwhd.IwhdClient;
+import io.buildq.internal.iwhd.IwhdException;
+import io.buildq.internal.job.BuildRequestRow;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.job.JobStore;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
 import io.buildq.registration.IwhdRegistrar;
@@ -19,6 +18,7 @@ import io.buildq.retry.Backoff;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobStatus;
 import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
-import io.buildq.job.JobStatus;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
-import io.buildq.job.JobStatus;
+import io.buildq.status.JobStatus;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;

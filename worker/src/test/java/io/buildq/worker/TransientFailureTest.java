@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
-import io.buildq.job.JobStatus;
 import io.buildq.retry.Backoff;
 import io.buildq.sim.http.FaultSettings;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.buildq.dashboard.status;
 
-import io.buildq.job.JobKind;
-import io.buildq.job.JobStatus;
+import io.buildq.status.JobKind;
 import io.buildq.status.JobQuery;
+import io.buildq.status.JobStatus;
 import io.buildq.status.JobSummary;
 import java.time.Duration;
 import java.time.Instant;

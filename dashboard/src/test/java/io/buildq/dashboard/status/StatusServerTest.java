@@ -1,6 +1,5 @@
 package io.buildq.dashboard.status;
 
-import io.buildq.job.ChangeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,14 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
 import io.buildq.dashboard.DashboardSettings;
-import io.buildq.job.JobStore;
+import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.job.JobStore;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.push.ProviderAccount;
 import io.buildq.secret.CredentialCipher;
-import java.time.Clock;
-import java.util.Base64;
 import io.buildq.testing.TestDatabase;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -27,9 +27,9 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The status page and its JSON API over HTTP, with no worker: rows as enqueued, actions as refused or done. */
 class StatusServerTest {
