@@ -35,7 +35,9 @@ final class WorkerProcess implements AutoCloseable {
             Files.createDirectories(LOGS);
             Path log = LOGS.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    // C1 only, as the test JVMs (buildq.test.jvm): a scenario's worker lives a minute.
+                    "-XX:TieredStopAtLevel=1", "-jar",
                     JAR.toString(), "worker", "--db", dbUrl, "--factory", factoryUrl, "--iwhd", iwhdUrl,
                     "--workers", String.valueOf(workers), "--callback-bind", "127.0.0.1:0",
                     "--factory-poll-interval", "2"));
