@@ -5,6 +5,7 @@ import io.buildq.build.BuildRequest;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.iwhd.IwhdSimulator;
+import io.buildq.testing.Templates;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
 import java.net.InetSocketAddress;
@@ -17,8 +18,7 @@ import javax.sql.DataSource;
 /** buildq as a deployment runs it: both simulators over HTTP, a worker and a queue on one database. */
 final class BuildqStack implements AutoCloseable {
 
-    static final String TEMPLATE = "<template><name>bench</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    static final String TEMPLATE = Templates.fedora16("bench");
 
     final FactorySimulator factory;
     final IwhdSimulator iwhd;

@@ -21,6 +21,7 @@ import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.testing.PostgresServer;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,7 @@ class FaultSuiteIT {
     private static final String MACHINE = "fault-suite-machine";
     private static final boolean FULL = "full".equals(System.getenv("BUILDQ_FAULT_SIZE"));
     private static final Path FIGURES = Path.of("target", "fault-suite", "figures.txt");
-    private static final String TEMPLATE = "<template><name>faults</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("faults");
 
     private TestDatabase db;
     private FactorySimulator factory;

@@ -25,6 +25,7 @@ import io.buildq.secret.NoSecretKeyException;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BuildQueueContract {
 
-    static final String TEMPLATE = "<template><name>f16</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type='url'><url>http://mirror.example/f16/</url></install></os></template>";
+    static final String TEMPLATE = Templates.fedora16("f16");
 
     private TestDatabase db;
     private BuildQueue queue;

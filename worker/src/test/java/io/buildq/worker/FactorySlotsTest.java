@@ -7,6 +7,7 @@ import io.buildq.build.BuildRequest;
 import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,8 +19,7 @@ import org.junit.jupiter.api.Test;
 /** At most N builds run against one factory, over every worker sharing the database. */
 class FactorySlotsTest {
 
-    private static final String TEMPLATE = "<template><name>slots</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("slots");
 
     @Test
     void twoWorkersWithFourThreadsEachRunAtMostTwoBuildsAtOnceOnOneFactory() {

@@ -11,6 +11,7 @@ import io.buildq.push.PushRequest;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,7 @@ class FastPickupTest {
 
     private static final Duration SLOW_POLL = Duration.ofSeconds(60);
     private static final Duration BOUND = Duration.ofSeconds(20);
-    private static final String TEMPLATE = "<template><name>pickup</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("pickup");
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)

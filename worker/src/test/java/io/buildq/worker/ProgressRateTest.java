@@ -8,6 +8,7 @@ import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProgressRateTest {
 
-    private static final String TEMPLATE = "<template><name>chatty</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("chatty");
     /** Six steps of 400 ms: a build of about 2.4 s, of which 1.2 s for the target image. */
     private static final Duration STEP = Duration.ofMillis(400);
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.buildq.build.BuildRequest;
 import io.buildq.status.JobStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServerWatchdogTest {
 
-    private static final String TEMPLATE = "<template><name>watchdog</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("watchdog");
 
     @Test
     void aServerThatStoppedItselfIsStartedAgainAndTakesJobs() {

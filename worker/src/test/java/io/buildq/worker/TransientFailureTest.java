@@ -9,6 +9,7 @@ import io.buildq.sim.http.FaultSettings;
 import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.testing.Templates;
 import io.buildq.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class TransientFailureTest {
 
-    private static final String TEMPLATE = "<template><name>flaky</name><os><name>Fedora</name><version>16</version>"
-            + "<arch>x86_64</arch><install type=\"url\"><url>http://mirror.example/f16/</url></install></os></template>";
+    private static final String TEMPLATE = Templates.fedora16("flaky");
     private static final Backoff FAST = new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMinutes(5));
 
     @Test
