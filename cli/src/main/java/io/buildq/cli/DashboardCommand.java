@@ -5,6 +5,7 @@ import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +32,11 @@ final class DashboardCommand implements Callable<Integer> {
             description = "port of buildq's status page (env BUILDQ_STATUS_PORT, default ${DEFAULT-VALUE})")
     int statusPort;
 
+    @Option(names = "--host-name", split = ",", defaultValue = "${env:BUILDQ_DASHBOARD_HOST_NAMES}",
+            description = "names the dashboards answer to besides loopback's and the --host address, comma-separated "
+                    + "(env BUILDQ_DASHBOARD_HOST_NAMES); a request naming another Host is refused (DNS rebinding)")
+    List<String> hostNames;
+
     @Option(names = "--user", defaultValue = "${env:BUILDQ_DASHBOARD_USER}",
             description = "Basic auth user (env BUILDQ_DASHBOARD_USER)")
     String user;
@@ -41,8 +47,10 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password));
-        DashboardSettings statusSettings = new DashboardSettings(host, statusPort, settings.username(), settings.password());
+        List<String> names = hostNames == null ? List.of() : hostNames.stream().filter(name -> !name.isBlank()).toList();
+        DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password), names);
+        DashboardSettings statusSettings = new DashboardSettings(host, statusPort, settings.username(), settings.password(),
+                names);
         HikariDataSource dataSource = database.open("buildq-dashboard");
         BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
         BuildQueue queue = BuildQueue.create(dataSource);

@@ -2,6 +2,7 @@ package io.buildq.dashboard;
 
 import com.sun.net.httpserver.BasicAuthenticator;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.buildq.internal.queue.JobRunrStorage;
@@ -61,6 +62,7 @@ public final class BuildqDashboard implements AutoCloseable {
             storageProvider.close();
             throw new UncheckedIOException("the dashboard cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
+        AllowedHosts allowed = AllowedHosts.of(settings);
         HttpExchangeHandler redirect = new RedirectHttpHandler("/", "/dashboard");
         List<HttpExchangeHandler> secured = List.of(
                 new JobRunrStaticFileHandler(),
@@ -68,7 +70,7 @@ public final class BuildqDashboard implements AutoCloseable {
                 new JobRunrSseHandler(storageProvider, jsonMapper));
         server.createContext(redirect.getContextPath(), redirect);
         for (HttpExchangeHandler handler : secured) {
-            HttpContext context = server.createContext(handler.getContextPath(), sameOriginOnly(handler));
+            HttpContext context = server.createContext(handler.getContextPath(), sameOriginOnly(handler, allowed));
             if (settings.requiresLogin()) {
                 context.setAuthenticator(authenticator(settings));
             }
@@ -105,23 +107,35 @@ public final class BuildqDashboard implements AutoCloseable {
 
     /**
      * JobRunr's API changes state (requeue, delete) with no cross-site protection of its own; its
-     * page calls it with fetch, which sends an Origin. A request whose Origin is another site's is
-     * refused, so that a page elsewhere cannot requeue or delete jobs through an operator's browser.
+     * page calls it with fetch, which sends an Origin. A request must name this dashboard in its
+     * {@code Host} (see {@link AllowedHosts}: a rebound name reads nothing), and a state-changing one
+     * whose Origin is another site's is refused, so that a page elsewhere cannot requeue or delete jobs
+     * through an operator's browser.
      */
-    private static HttpHandler sameOriginOnly(HttpHandler handler) {
+    private static HttpHandler sameOriginOnly(HttpHandler handler, AllowedHosts allowed) {
         return exchange -> {
             String method = exchange.getRequestMethod();
-            String origin = exchange.getRequestHeaders().getFirst("Origin");
             String host = exchange.getRequestHeaders().getFirst("Host");
             boolean changesState = !method.equals("GET") && !method.equals("HEAD");
-            if (changesState && origin != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
-                try (exchange) {
-                    exchange.sendResponseHeaders(403, -1);
-                }
+            if (!allowed.allowsHost(host)) {
+                refuse(exchange, 400, allowed.refusal(host));
+                return;
+            }
+            if (changesState && !allowed.allowsOrigin(exchange.getRequestHeaders().getFirst("Origin"))) {
+                refuse(exchange, 403, "Refused: a request from another site's page");
                 return;
             }
             handler.handle(exchange);
         };
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String text) throws IOException {
+        try (exchange) {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+        }
     }
 
     private static BasicAuthenticator authenticator(DashboardSettings settings) {

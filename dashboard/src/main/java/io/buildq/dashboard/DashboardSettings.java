@@ -2,6 +2,7 @@ package io.buildq.dashboard;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,14 @@ import java.util.Objects;
  * @param host     the address to bind; loopback by default
  * @param port     JobRunr's dashboard port, 8000 by default (0 picks a free one)
  * @param username with {@code password}, HTTP Basic credentials; required off loopback
+ * @param hostNames  names the dashboard answers to besides loopback's and the bound address (the names
+ *                   operators type when it is bound elsewhere; see {@link AllowedHosts})
  */
-public record DashboardSettings(String host, int port, String username, String password) {
+public record DashboardSettings(String host, int port, String username, String password, List<String> hostNames) {
 
     public DashboardSettings {
         Objects.requireNonNull(host, "host");
+        hostNames = List.copyOf(hostNames);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within 0..65535, was " + port);
         }
@@ -26,6 +30,11 @@ public record DashboardSettings(String host, int port, String username, String p
             throw new IllegalArgumentException("the dashboard binds to " + host
                     + ", which is not loopback: set a username and password (BUILDQ_DASHBOARD_USER, BUILDQ_DASHBOARD_PASSWORD)");
         }
+    }
+
+    /** Settings that answer to loopback's names and the bound address only. */
+    public DashboardSettings(String host, int port, String username, String password) {
+        this(host, port, username, password, List.of());
     }
 
     public static DashboardSettings loopback(int port) {
@@ -40,7 +49,7 @@ public record DashboardSettings(String host, int port, String username, String p
     @Override
     public String toString() {
         return "DashboardSettings[host=" + host + ", port=" + port + ", username=" + username
-                + ", password=" + (password == null ? "none" : "(set)") + "]";
+                + ", password=" + (password == null ? "none" : "(set)") + ", hostNames=" + hostNames + "]";
     }
 
     private static boolean isLoopback(String host) {

@@ -93,6 +93,57 @@ class BuildqDashboardTest {
     }
 
     @Test
+    void aRebindingPageReadsNothingAndRequeuesNothing() throws IOException {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            new BuildqMigrations(db.dataSource()).migrate();
+            UUID jobId;
+            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
+                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
+                jobId = queue.status(build).target("ec2").jobId();
+            }
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
+                String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId;
+                String evil = "evil.example:" + dashboard.port();
+                // evil.example re-pointed at 127.0.0.1: the browser sends its own name as Host and Origin.
+                try (Response read = http.newCall(new Request.Builder().url(url).header("Host", evil).build()).execute()) {
+                    assertThat(read.code()).isEqualTo(400);
+                    assertThat(read.body().string()).doesNotContain(jobId.toString()).contains("--host-name");
+                }
+                try (Response delete = http.newCall(new Request.Builder().url(url).delete().header("Host", evil)
+                        .header("Origin", "http://" + evil).build()).execute()) {
+                    assertThat(delete.code()).isEqualTo(400);
+                }
+                try (Response job = get(url, null)) {
+                    assertThat(job.body().string()).contains("\"state\":\"ENQUEUED\"");
+                }
+                try (Response localhost = http.newCall(new Request.Builder().url(url)
+                        .header("Host", "localhost:" + dashboard.port()).build()).execute()) {
+                    assertThat(localhost.code()).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNameTheOperatorConfiguredIsServed() throws IOException {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            new BuildqMigrations(db.dataSource()).migrate();
+            DashboardSettings settings = new DashboardSettings("127.0.0.1", 0, null, null, List.of("Ops.Example.Org"));
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), settings)) {
+                String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs?state=FAILED";
+                try (Response named = http.newCall(new Request.Builder().url(url)
+                        .header("Host", "ops.example.org:" + dashboard.port()).build()).execute()) {
+                    assertThat(named.code()).isEqualTo(200);
+                }
+                try (Response other = http.newCall(new Request.Builder().url(url)
+                        .header("Host", "other.example.org:" + dashboard.port()).build()).execute()) {
+                    assertThat(other.code()).isEqualTo(400);
+                }
+            }
+        }
+    }
+
+    @Test
     void refusesToListenBeyondLoopbackWithoutAPassword() {
         assertThatThrownBy(() -> new DashboardSettings("0.0.0.0", 8000, null, null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.buildq.api.BuildQueue;
 import io.buildq.api.JobNotCancellableException;
 import io.buildq.api.JobNotRetryableException;
+import io.buildq.dashboard.AllowedHosts;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * State-changing requests are protected against cross-site use: forms carry a per-process token, API
  * calls must send the {@code X-Requested-By} header (which a cross-site page cannot send), and an
- * {@code Origin} other than this server's is refused.
+ * {@code Origin} other than this server's is refused. Every request must name this server in its
+ * {@code Host} ({@link AllowedHosts}), so that a rebound DNS name reaches nothing.
  */
 public final class StatusServer implements AutoCloseable {
 
@@ -58,6 +60,7 @@ public final class StatusServer implements AutoCloseable {
 
     private final BuildQueue queue;
     private final StatusHtml html;
+    private final AllowedHosts hosts;
     private final ObjectMapper json;
     private final String csrfToken;
     private final HttpServer server;
@@ -66,6 +69,7 @@ public final class StatusServer implements AutoCloseable {
     private StatusServer(BuildQueue queue, DashboardSettings settings, String jobRunrUrl) {
         this.queue = queue;
         this.html = new StatusHtml(jobRunrUrl);
+        this.hosts = AllowedHosts.of(settings);
         this.json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         byte[] token = new byte[24];
@@ -120,6 +124,12 @@ public final class StatusServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (!hosts.allowsHost(host)) {
+                // A rebound name (DNS rebinding) reads no build and changes none.
+                send(exchange, 400, "text/plain; charset=utf-8", hosts.refusal(host));
+                return;
+            }
             try {
                 route(exchange, method, path);
             } catch (BuildNotFoundException e) {
@@ -201,10 +211,8 @@ public final class StatusServer implements AutoCloseable {
 
     /** Cross-site request protection for every state-changing request. */
     private boolean allowed(HttpExchange exchange, boolean api, Map<String, String> form) throws IOException {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        boolean sameOrigin = origin == null || (host != null && URI.create(origin).getRawAuthority() != null
-                && URI.create(origin).getRawAuthority().equalsIgnoreCase(host));
+        // Compared with the names this server answers to, not with Host, which a rebinding page sets too.
+        boolean sameOrigin = hosts.allowsOrigin(exchange.getRequestHeaders().getFirst("Origin"));
         boolean proven = api ? exchange.getRequestHeaders().getFirst("X-Requested-By") != null
                 : equal(form.get("csrf"), csrfToken);
         if (sameOrigin && proven) {

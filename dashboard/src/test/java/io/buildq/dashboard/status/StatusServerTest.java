@@ -93,6 +93,32 @@ class StatusServerTest {
     }
 
     @Test
+    void aRebindingPageReadsNoBuildAndRetriesNone() throws IOException {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+        String evil = "evil.example:" + status.port();
+
+        // The reproduction: Host and Origin both the attacker's name, X-Requested-By set.
+        try (Response cancel = http.newCall(new Request.Builder().url(base + "/api/builds/" + job + "/cancel")
+                .header("Host", evil).header("Origin", "http://" + evil).header("X-Requested-By", "x")
+                .post(RequestBody.create(new byte[0])).build()).execute()) {
+            assertThat(cancel.code()).isEqualTo(400);
+        }
+        try (Response list = http.newCall(new Request.Builder().url(base + "/api/builds").header("Host", evil).build())
+                .execute()) {
+            assertThat(list.code()).isEqualTo(400);
+            assertThat(list.body().string()).doesNotContain(job.toString());
+        }
+        // A loopback Host with the attacker's Origin: the Origin is compared with the names served.
+        try (Response cancel = http.newCall(new Request.Builder().url(base + "/api/builds/" + job + "/cancel")
+                .header("Host", "127.0.0.1:" + status.port()).header("Origin", "http://" + evil)
+                .header("X-Requested-By", "x").post(RequestBody.create(new byte[0])).build()).execute()) {
+            assertThat(cancel.code()).isEqualTo(403);
+        }
+        assertThat(queue.status(build).target("ec2").status().name()).isEqualTo("QUEUED");
+    }
+
+    @Test
     void stateChangingRequestsFromAnotherSiteAreRefused() throws IOException {
         UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
         UUID job = queue.status(build).target("ec2").jobId();
