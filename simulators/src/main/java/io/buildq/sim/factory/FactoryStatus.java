@@ -7,4 +7,9 @@ enum FactoryStatus {
     boolean isTerminalBuildOutcome() {
         return this == COMPLETE || this == FAILED;
     }
+
+    /** Stored NEW or PENDING: a parent not built yet, for which a child waits (PENDING). */
+    boolean isWaiting() {
+        return this == NEW || this == PENDING;
+    }
 }

@@ -96,6 +96,11 @@ final class FormData {
         return new Fields(form, flat);
     }
 
+    /** A field's text, or null when it is absent or JSON null. */
+    static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
     /** Python's truth value of a JSON value, as {@code if(not request_data)} saw it. */
     static boolean falsy(JsonNode node) {
         return node == null || node.isNull() || (node.isContainerNode() && node.isEmpty())

@@ -1,17 +1,15 @@
 package io.buildq.sim.iwhd;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.http.Faults;
 import io.buildq.sim.http.FormFields;
+import io.buildq.sim.http.SimulatorBuilder;
 import io.buildq.sim.http.SimulatorServer;
+import io.buildq.sim.http.SimulatorSettings;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URLDecoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +37,11 @@ public final class IwhdSimulator implements AutoCloseable {
     private final boolean strictQueries;
     private final SimulatorServer server;
 
-    private IwhdSimulator(Builder builder) {
-        this.strictQueries = builder.strictQueries;
-        this.faults.set(builder.faults);
-        this.oauth = builder.oauthClients.isEmpty() ? null : new IwhdOAuthVerifier(builder.oauthClients);
-        this.server = SimulatorServer.start("iwhd-sim", builder.address, builder.port, faults, "", this::handle);
+    private IwhdSimulator(SimulatorSettings settings, boolean strictQueries) {
+        this.strictQueries = strictQueries;
+        this.faults.set(settings.faults());
+        this.oauth = settings.oauthClients().isEmpty() ? null : new IwhdOAuthVerifier(settings.oauthClients());
+        this.server = SimulatorServer.start("iwhd-sim", settings.address(), settings.port(), faults, "", this::handle);
     }
 
     public static Builder builder() {
@@ -59,12 +57,12 @@ public final class IwhdSimulator implements AutoCloseable {
         return server.port();
     }
 
-    /** The faults injected now; change them at run time with {@link Faults#set}. */
     /** Requests being handled now, for a test that waits for writes still on their way. */
     public int requestsInFlight() {
         return server.requestsInFlight();
     }
 
+    /** The faults injected now; change them at run time with {@link Faults#set}. */
     public Faults faults() {
         return faults;
     }
@@ -360,47 +358,17 @@ public final class IwhdSimulator implements AutoCloseable {
         SimulatorServer.send(exchange, status, null, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Configures a simulator; every setting has a default fit for tests. */
-    public static final class Builder {
-        private InetAddress address = InetAddress.getLoopbackAddress();
-        private int port;
+    /**
+     * Configures a simulator; every setting has a default fit for tests. {@link #oauthClient} requires
+     * two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o -u users.js}), off by default as in iwhd 0.96:
+     * every request must carry an HMAC-SHA1 {@code Authorization: OAuth} header by a configured
+     * consumer, signed over method, URL and oauth params but never the body; else 401 with an empty
+     * body.
+     */
+    public static final class Builder extends SimulatorBuilder<Builder> {
         private boolean strictQueries;
-        private FaultSettings faults = FaultSettings.none();
-        private final Map<String, String> oauthClients = new HashMap<>();
 
         private Builder() {
-        }
-
-        /**
-         * Requires two-legged OAuth 1.0 as Aeolus ran iwhd ({@code -o -u users.js}), off by default
-         * as in iwhd 0.96: every request must carry an HMAC-SHA1 {@code Authorization: OAuth}
-         * header by a configured consumer, signed over method, URL and oauth params but never the
-         * body; else 401 with an empty body. Call once per consumer key.
-         */
-        public Builder oauthClient(String consumerKey, String consumerSecret) {
-            this.oauthClients.put(consumerKey, consumerSecret);
-            return this;
-        }
-
-        /** Faults from the start; {@code POST /_sim/faults} changes them later. */
-        public Builder faults(FaultSettings faults) {
-            this.faults = faults;
-            return this;
-        }
-
-        public Builder address(String host) {
-            try {
-                this.address = InetAddress.getByName(host);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("unknown host " + host, e);
-            }
-            return this;
-        }
-
-        /** The port; 0 (the default) picks a free one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
         }
 
         /** Answer 400 to a query that does not parse, instead of real iwhd's "return everything". */
@@ -410,7 +378,7 @@ public final class IwhdSimulator implements AutoCloseable {
         }
 
         public IwhdSimulator start() {
-            return new IwhdSimulator(this);
+            return new IwhdSimulator(settings(), strictQueries);
         }
     }
 }

@@ -1,0 +1,114 @@
+package io.buildq.sim.factory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.buildq.sim.http.Faults;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Factory's callbacks: a PUT of an image's JSON to every URL in its {@code parameters}' callbacks,
+ * each image (or deletion) and URL through its own {@link CallbackLane}, as factory's CallbackWorkers
+ * sent them. Lost on purpose when {@link Faults} say so; dropped by a restart.
+ */
+final class CallbackDelivery implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackDelivery.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final ObjectMapper json;
+    private final Faults faults;
+    private final Restarts restarts;
+    /** One lane per image (or deletion) and callback URL: factory's CallbackWorkers. */
+    private final Map<String, CallbackLane> lanes = new ConcurrentHashMap<>();
+    // Many lanes share this pool; each lane sends its own callbacks in order (CallbackLane).
+    private final ExecutorService pool = Executors.newCachedThreadPool(DaemonThreads.named("factory-sim-callbacks"));
+    private final OkHttpClient client = new OkHttpClient.Builder()
+            .callTimeout(Duration.ofSeconds(10))
+            .build();
+
+    CallbackDelivery(ObjectMapper json, Faults faults, Restarts restarts) {
+        this.json = json;
+        this.faults = faults;
+        this.restarts = restarts;
+    }
+
+    /** The image's live state, to the callback URLs of its build. */
+    void send(SimImage image) {
+        send("build " + image.id, image.type, image.fields(json), image.parameters);
+    }
+
+    /**
+     * PUT to every callback URL once, through that URL's lane; failures are logged and forgotten, as
+     * factory's CallbackWorker did. A {@code parameters} that is not a dict (a form's string) has none.
+     */
+    void send(String lane, ImageType type, ObjectNode fields, JsonNode parameters) {
+        JsonNode callbacks = parameters == null || !parameters.isObject() ? null : parameters.get("callbacks");
+        if (callbacks == null || !callbacks.isArray() || callbacks.isEmpty()) {
+            return;
+        }
+        ObjectNode body = json.createObjectNode();
+        body.set(type.singular, fields);
+        byte[] payload = body.toString().getBytes(StandardCharsets.UTF_8);
+        int sentIn = restarts.current();
+        for (JsonNode callback : callbacks) {
+            String url = callback.asText();
+            if (faults.loseNextCallback()) {
+                log.debug("callback {} lost on purpose", url);
+                continue;
+            }
+            lanes.computeIfAbsent(lane + " " + url, key -> new CallbackLane(pool)).submit(() -> {
+                if (restarts.isCurrent(sentIn)) {
+                    deliver(url, payload);
+                }
+            });
+        }
+    }
+
+    /** A restart: what the lanes still hold is never sent. */
+    void dropAll() {
+        lanes.values().forEach(CallbackLane::drop);
+        lanes.clear();
+    }
+
+    private void deliver(String url, byte[] payload) {
+        try {
+            URI uri = URI.create(url);
+            Request.Builder request = new Request.Builder().put(RequestBody.create(payload, JSON));
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null) {
+                String credentials = URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+                request.header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+            }
+            try (Response response = client.newCall(request.url(uri.toString()).build()).execute()) {
+                log.debug("callback {} answered {}", url, response.code());
+            }
+        } catch (Exception e) {
+            log.debug("callback {} failed: {}", url, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}
