@@ -26,12 +26,7 @@ class BuildqDashboardTest {
     @EnumSource(TestDatabase.Kind.class)
     void servesJobRunrsDashboardAndApiOnLoopbackWithAnEnqueuedBuild(TestDatabase.Kind kind) throws IOException {
         try (TestDatabase db = TestDatabase.create(kind)) {
-            new BuildqMigrations(db.dataSource()).migrate();
-            UUID jobId;
-            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
-                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
-                jobId = queue.status(build).target("ec2").jobId();
-            }
+            UUID jobId = migratedWithOneBuild(db);
             try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
                 assertThat(dashboard.address().getAddress().isLoopbackAddress()).isTrue();
                 String base = "http://127.0.0.1:" + dashboard.port();
@@ -69,12 +64,7 @@ class BuildqDashboardTest {
     @Test
     void jobRunrsApiRefusesAStateChangeFromAnotherSite() throws IOException {
         try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
-            new BuildqMigrations(db.dataSource()).migrate();
-            UUID jobId;
-            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
-                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
-                jobId = queue.status(build).target("ec2").jobId();
-            }
+            UUID jobId = migratedWithOneBuild(db);
             try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
                 String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId;
                 try (Response crossSite = http.newCall(new Request.Builder().url(url).delete()
@@ -95,12 +85,7 @@ class BuildqDashboardTest {
     @Test
     void aRebindingPageReadsNothingAndRequeuesNothing() throws IOException {
         try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
-            new BuildqMigrations(db.dataSource()).migrate();
-            UUID jobId;
-            try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
-                UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
-                jobId = queue.status(build).target("ec2").jobId();
-            }
+            UUID jobId = migratedWithOneBuild(db);
             try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
                 String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId;
                 String evil = "evil.example:" + dashboard.port();
@@ -148,6 +133,15 @@ class BuildqDashboardTest {
         assertThatThrownBy(() -> new DashboardSettings("0.0.0.0", 8000, null, null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("BUILDQ_DASHBOARD_PASSWORD");
+    }
+
+    /** Migrates the database and enqueues one build of "web" for ec2; returns its job's id. */
+    private static UUID migratedWithOneBuild(TestDatabase db) {
+        new BuildqMigrations(db.dataSource()).migrate();
+        try (BuildQueue queue = BuildQueue.create(db.dataSource())) {
+            UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
+            return queue.status(build).target("ec2").jobId();
+        }
     }
 
     private Response get(String url, String authorization) throws IOException {
