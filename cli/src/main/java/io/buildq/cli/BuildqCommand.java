@@ -27,7 +27,7 @@ public final class BuildqCommand {
             // Errors users can act on are one line; anything else is a bug worth its stack trace.
             if (e instanceof BuildQueueException || e instanceof IllegalArgumentException
                     || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
-                cl.getErr().println("buildq: " + e.getMessage());
+                cl.getErr().println("buildq: " + Printer.printable(e.getMessage()));
                 return 1;
             }
             throw e;

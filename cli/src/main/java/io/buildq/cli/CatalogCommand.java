@@ -45,11 +45,12 @@ final class CatalogCommand implements Callable<Integer> {
             }
             out.println("image " + imageId + ", latest build " + (catalog.latestBuildId() == null ? "none" : catalog.latestBuildId()));
             for (CatalogEntry entry : catalog.entries()) {
-                out.printf("  %-20s %-14s %-10s %s%n", entry.providerName(), entry.target(), entry.state().wireName(),
-                        entry.targetIdentifier() == null ? "" : "as " + entry.targetIdentifier());
+                out.printf("  %-20s %-14s %-10s %s%n", Printer.printable(entry.providerName()),
+                        Printer.printable(entry.target()), entry.state().wireName(),
+                        entry.targetIdentifier() == null ? "" : "as " + Printer.printable(entry.targetIdentifier()));
             }
             out.println("missing: build " + catalog.targetsToBuild() + ", push to "
-                    + catalog.accountsToPush().stream().map(CatalogEntry::providerName).toList());
+                    + Printer.printable(catalog.accountsToPush().stream().map(CatalogEntry::providerName).toList().toString()));
             out.flush();
             return 0;
         }

@@ -29,17 +29,18 @@ final class Printer {
     }
 
     static String line(TargetStatus target) {
-        return String.format("build %-28s %-9s %3d%%  %s", target.target(), target.status(), target.percent(),
+        return String.format("build %-28s %-9s %3d%%  %s", printable(target.target()), target.status(), target.percent(),
                 orEmpty(target.error() != null ? "error: " + target.error() : target.activity()));
     }
 
     static String line(PushStatus push) {
-        return String.format("push  %-28s %-9s %3d%%  %s", push.target() + " -> " + push.providerName(), push.status(),
+        return String.format("push  %-28s %-9s %3d%%  %s", printable(push.target() + " -> " + push.providerName()),
+                push.status(),
                 push.percent(), orEmpty(push.error() != null ? "error: " + push.error() : push.activity()));
     }
 
     static void status(PrintWriter out, BuildStatus status) {
-        out.println("build " + status.buildId() + "  image " + status.image() + " (" + status.imageId() + ")  created "
+        out.println("build " + status.buildId() + "  image " + printable(status.image()) + " (" + status.imageId() + ")  created "
                 + status.createdAt());
         status.targets().forEach(target -> out.println("  " + line(target) + "   [job " + target.jobId() + ", attempt "
                 + target.attempt() + "]"));
@@ -48,7 +49,36 @@ final class Printer {
         out.flush();
     }
 
+    /** Text from factory, iwhd or a request, one line: a line break becomes a space, see {@link #printable}. */
     static String orEmpty(String text) {
-        return text == null ? "" : text.replace('\n', ' ');
+        return text == null ? "" : printable(text.replace('\n', ' '));
+    }
+
+    /**
+     * Text from outside (factory's errors and activities, image and account names) as a terminal
+     * should show it, not obey it: control characters (ESC and the rest of C0 and C1, DEL), line and
+     * paragraph separators, and the bidi controls that reorder what follows are written as
+     * {@code \\uXXXX}. A factory error holding {@code ESC[2J} would otherwise clear the operator's screen.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder shown = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (obeyedByTerminals(c)) {
+                shown.append(String.format("\\u%04x", c));
+            } else {
+                shown.appendCodePoint(c);
+            }
+        });
+        return shown.toString();
+    }
+
+    private static boolean obeyedByTerminals(int c) {
+        return Character.getType(c) == Character.CONTROL // C0, DEL, C1
+                || c == '\u2028' || c == '\u2029' // line and paragraph separators
+                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') // bidi embeddings, isolates
+                || c == '\u200e' || c == '\u200f' || c == '\u061c'; // bidi marks
     }
 }

@@ -49,7 +49,8 @@ final class StatusCommand implements Callable<Integer> {
                 for (JobSummary job : jobs) {
                     String work = job.kind() == JobKind.BUILD ? "build " + job.target()
                             : "push " + job.target() + " -> " + job.providerName();
-                    out.printf("%-36s  %-20s %-32s %-9s %3d%%  %s%n", job.jobId(), job.image(), work, job.status(),
+                    out.printf("%-36s  %-20s %-32s %-9s %3d%%  %s%n", job.jobId(), Printer.printable(job.image()),
+                            Printer.printable(work), job.status(),
                             job.percent(), Printer.orEmpty(job.error() != null ? "error: " + job.error() : job.activity()));
                 }
                 out.flush();
@@ -68,8 +69,8 @@ final class StatusCommand implements Callable<Integer> {
                     Printer.json(out, Map.of("job", job, "history", open.queue().history(id)));
                     return 0;
                 }
-                out.println(job.kind().name().toLowerCase() + " " + job.target()
-                        + (job.kind() == JobKind.PUSH ? " -> " + job.providerName() : "") + " of " + job.image()
+                out.println(job.kind().name().toLowerCase() + " " + Printer.printable(job.target()
+                        + (job.kind() == JobKind.PUSH ? " -> " + job.providerName() : "") + " of " + job.image())
                         + " (build " + job.buildId() + "): " + job.status() + " " + job.percent() + "%, attempt " + job.attempt());
                 open.queue().history(id).forEach(entry -> out.printf("  %s  %-10s %-9s %-9s %3d%%  %s%n", entry.recordedAt(),
                         entry.source(), entry.status(), entry.factoryStatus() == null ? "" : entry.factoryStatus(),

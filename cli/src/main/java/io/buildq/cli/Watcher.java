@@ -50,9 +50,11 @@ final class Watcher {
                 if (terminal) {
                     // The bars were cut to the screen's width; the errors are worth reading whole.
                     status.targets().stream().filter(target -> target.error() != null)
-                            .forEach(target -> out.println("build " + target.target() + ": " + target.error()));
+                            .forEach(target -> out.println("build " + Printer.printable(target.target()) + ": "
+                                    + Printer.printable(target.error())));
                     status.pushes().stream().filter(push -> push.error() != null)
-                            .forEach(push -> out.println("push " + push.providerName() + ": " + push.error()));
+                            .forEach(push -> out.println("push " + Printer.printable(push.providerName()) + ": "
+                                    + Printer.printable(push.error())));
                     out.flush();
                 }
                 return exitCode(status);
