@@ -99,7 +99,7 @@ abstract class ThirdPartyCatalogContract {
         String zeroZeroSeven = providerImage(image.targetImage, EC2, "ami-007", "007");
 
         Catalog catalog = catalog(TargetNames.literal(), image.id, ec2("us-east-1", "007"), ec2("us-east-1", "7"),
-                ec2("us-east-1", "07"));
+                ec2("us-east-1", "07"), ec2("us-east-1", "4294967303"));
 
         assertThat(catalog.entries().get(0)).satisfies(entry -> {
             assertThat(entry.state()).isEqualTo(CatalogState.PUSHED);
@@ -111,8 +111,9 @@ abstract class ThirdPartyCatalogContract {
             assertThat(entry.providerImageId()).isEqualTo(seven);
             assertThat(entry.targetIdentifier()).isEqualTo("ami-7");
         });
-        // "07" == "7" == "007" to iwhd; to Conductor's accounts they are three logins.
+        // "07" == "7" == "007" == "4294967303" (7 + 2^32) to iwhd; to Conductor's accounts they are four logins.
         assertThat(catalog.entries().get(2).state()).isEqualTo(CatalogState.NOT_PUSHED);
+        assertThat(catalog.entries().get(3).state()).isEqualTo(CatalogState.NOT_PUSHED);
     }
 
     @Test
