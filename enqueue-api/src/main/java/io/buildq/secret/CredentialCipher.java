@@ -1,13 +1,13 @@
 package io.buildq.secret;
 
 import io.buildq.error.BuildQueueException;
+import io.buildq.internal.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -16,6 +16,8 @@ import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seals provider credentials for storage with AES-256-GCM. Each sealed value is bound to its job's
@@ -23,6 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  * bytes, base64 in {@code BUILDQ_SECRET_KEY} or in the file {@code BUILDQ_SECRET_KEY_FILE} names.
  */
 public final class CredentialCipher {
+
+    private static final Logger log = LoggerFactory.getLogger(CredentialCipher.class);
 
     public static final String KEY_VARIABLE = "BUILDQ_SECRET_KEY";
     public static final String KEY_FILE_VARIABLE = "BUILDQ_SECRET_KEY_FILE";
@@ -61,7 +65,12 @@ public final class CredentialCipher {
                 + " bytes, e.g. `head -c 32 /dev/urandom | base64`) or " + KEY_FILE_VARIABLE);
     }
 
+    /** Reads the key file; says so in the log when others than its owner may read it. */
     public static CredentialCipher fromKeyFile(Path file) {
+        if (Files.exists(file) && PrivateFiles.readableByOthers(file)) {
+            log.warn("The secret key file {} can be read by others than its owner, who could then open every "
+                    + "stored provider credential: chmod 600 {}", file, file);
+        }
         try {
             return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));
         } catch (IOException e) {
@@ -74,17 +83,8 @@ public final class CredentialCipher {
         if (!Files.exists(file)) {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-                try {
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the secret key file " + file, e);
-            }
+            // 0600 from its creation: written first and chmod-ed after, it was readable for a moment.
+            PrivateFiles.createOwnerOnly(file, Base64.getEncoder().encodeToString(key));
         }
         return fromKeyFile(file);
     }

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildq.error.BuildQueueException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CredentialCipherTest {
 
@@ -73,6 +78,18 @@ class CredentialCipherTest {
                 .isInstanceOf(BuildQueueException.class)
                 .hasMessageContaining(CredentialCipher.KEY_VARIABLE).hasMessageContaining(CredentialCipher.KEY_FILE_VARIABLE);
         assertThat(CredentialCipher.fromBase64(newKey()).toString()).doesNotContain("=");
+    }
+
+    @Test
+    void aGeneratedKeyFileIsCreatedForItsOwnerAloneAndOpensWhatItSealed(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("data").resolve("secret.key");
+        UUID job = UUID.randomUUID();
+
+        String sealed = CredentialCipher.generatedKeyFile(file).seal("s3cr3t", job);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(CredentialCipher.generatedKeyFile(file).open(sealed, job)).as("the same key, read back")
+                .isEqualTo("s3cr3t");
     }
 
     private static String newKey() {
