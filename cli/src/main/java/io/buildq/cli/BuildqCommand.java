@@ -2,8 +2,8 @@ package io.buildq.cli;
 
 import io.buildq.error.BuildQueueException;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code buildq} command: each subcommand is one process or one operation. */
 @Command(name = "buildq", mixinStandardHelpOptions = true, version = "buildq 0.1.0",
@@ -18,6 +18,12 @@ import picocli.CommandLine.Command;
 public final class BuildqCommand {
 
     public static void main(String[] args) {
+        // Before any H2 class loads: H2's auto-server (AUTO_SERVER=TRUE, started by whichever process
+        // opens the file first) binds through NetUtils, which reads h2.bindAddress once; unset, it
+        // listens on every interface (it starts with -tcpAllowOthers).
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -5,30 +5,30 @@ import io.buildq.api.BuildQueue;
 import io.buildq.build.BuildRequest;
 import io.buildq.catalog.Catalog;
 import io.buildq.catalog.CatalogEntry;
-import io.buildq.push.ProviderAccount;
-import io.buildq.secret.CredentialCipher;
-import io.buildq.status.PushStatus;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
+import io.buildq.internal.files.PrivateFiles;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.push.ProviderAccount;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.SelfSignedCertificate;
 import io.buildq.sim.iwhd.IwhdSimulator;
-import io.buildq.tls.FactoryTrust;
 import io.buildq.status.BuildStatus;
+import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
+import io.buildq.tls.FactoryTrust;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,13 +110,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Files.createDirectories(dataDir);
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("buildq") + ";AUTO_SERVER=TRUE";
+        DemoDatabase database = DemoDatabase.in(dataDir);
+        String url = database.url();
         List<AutoCloseable> running = new ArrayList<>();
-        HikariDataSource dataSource = DatabaseOptions.open(url, null, null, 16, "buildq-demo");
+        HikariDataSource dataSource = DatabaseOptions.open(url, DemoDatabase.USER, database.password(), 16, "buildq-demo");
         running.add(dataSource);
         try {
             new BuildqMigrations(dataSource).migrate();
+            // H2 made its files (the database, the lock holding the auto-server's key) with the umask's mode.
+            PrivateFiles.ownerOnlyFilesIn(dataDir);
             // Verbose: the simulator shows live percent over GET so the progress bar moves. Real
             // factory showed NEW until the end; `buildq simulate factory` without --verbose does too,
             // and so does --stock.
@@ -172,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
                       status page         http://127.0.0.1:%d/builds   (retry and cancel from here too)
                       factory simulator   %s   (%s)
                       iwhd simulator      %s   (%s)
-                      database            %s
+                      database            %s   (user buildq, password in %s)
 
                     Enqueued build %s of image demo-web-server for ec2 and rhevm, each to be pushed to
                     one account (ec2-us-east-1, rhevm-lab) when its build completes.
@@ -183,7 +185,8 @@ final class DemoCommand implements Callable<Integer> {
                     """, dashboard.port(), status.port(), factory.baseUrl(),
                     stock ? "stock install: HTTPS with certificate " + SelfSignedCertificate.sha256Hex(factory.certificate())
                             + ", OAuth on, GET shows what factory saved" : "verbose: live progress over GET",
-                    iwhd.baseUrl(), stock ? "OAuth on" : "no OAuth, as iwhd 0.96", url, buildId);
+                    iwhd.baseUrl(), stock ? "OAuth on" : "no OAuth, as iwhd 0.96", url,
+                    dataDir.resolve(DemoDatabase.PASSWORD_FILE), buildId);
             out.flush();
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();
             Map<String, String> lastLines = new HashMap<>();

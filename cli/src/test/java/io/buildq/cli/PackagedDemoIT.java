@@ -1,13 +1,24 @@
 package io.buildq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +41,24 @@ class PackagedDemoIT {
                 .redirectOutput(output.toFile())
                 .start();
 
+        // While it runs: H2's auto-server, whose address the lock file holds, answers on loopback only.
+        Path data = dataDir.resolve("data");
+        Path lock = data.resolve("buildq.lock.db");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(lock)
+                && Files.readString(lock, StandardCharsets.ISO_8859_1).contains("server="));
+        Matcher server = Pattern.compile("server=.*\\\\?:(\\d+)")
+                .matcher(Files.readString(lock, StandardCharsets.ISO_8859_1));
+        assertThat(server.find()).isTrue();
+        int port = Integer.parseInt(server.group(1));
+        try (Socket loopback = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(loopback.isConnected()).isTrue();
+        }
+        for (InetAddress other : nonLoopbackAddresses()) {
+            assertThatThrownBy(() -> new Socket(other, port).close()).as("H2's port on " + other)
+                    .isInstanceOf(ConnectException.class);
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+
         boolean ended = demo.waitFor(180, TimeUnit.SECONDS);
         if (!ended) {
             demo.destroyForcibly();
@@ -44,5 +73,22 @@ class PackagedDemoIT {
                 .containsPattern("ec2-us-east-1 +ec2 +pushed")
                 .containsPattern("rhevm-lab +rhevm +not_built")
                 .doesNotContain("NoClassDefFoundError");
+        try (var files = Files.list(data)) {
+            assertThat(files.filter(Files::isRegularFile).toList()).isNotEmpty().allSatisfy(file ->
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).as(file.toString())
+                            .isEqualTo("rw-------"));
+        }
+        assertThat(data.resolve(DemoDatabase.PASSWORD_FILE)).exists();
+    }
+
+    /** This machine's addresses other than loopback: where another host (or a local user) would connect. */
+    private static List<InetAddress> nonLoopbackAddresses() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(nic -> {
+            try {
+                return nic.isUp() && !nic.isLoopback();
+            } catch (SocketException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(address -> !address.isLinkLocalAddress()).toList();
     }
 }

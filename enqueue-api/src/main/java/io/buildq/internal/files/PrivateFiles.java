@@ -63,6 +63,20 @@ public final class PrivateFiles {
         }
     }
 
+    /** Makes the regular files directly in {@code directory} 0600: files a library made with the umask's mode. */
+    public static void ownerOnlyFilesIn(Path directory) {
+        if (!POSIX) {
+            return;
+        }
+        try (var files = Files.list(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setPosixFilePermissions(file, OWNER_FILE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the files of " + directory + " private", e);
+        }
+    }
+
     /** Whether anyone but the owner may read the file (its group or others), on a POSIX file system. */
     public static boolean readableByOthers(Path file) {
         if (!POSIX) {
