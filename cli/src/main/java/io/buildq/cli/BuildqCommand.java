@@ -36,8 +36,34 @@ public final class BuildqCommand {
                 cl.getErr().println("buildq: " + Printer.printable(e.getMessage()));
                 return 1;
             }
+            if (causedByTheDatabase(e)) {
+                // An unreachable server, a wrong password, an unknown driver: the operator's to mend.
+                cl.getErr().println("buildq: cannot use the database: " + Printer.printable(messages(e)));
+                return 1;
+            }
             throw e;
         });
         return commandLine;
+    }
+
+    private static boolean causedByTheDatabase(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException || cause.getClass().getName().startsWith("com.zaxxer.hikari.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The outermost message (which names the URL) and the deepest (which says why), once each. */
+    private static String messages(Throwable e) {
+        String outer = String.valueOf(e.getMessage());
+        String deepest = null;
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                deepest = cause.getMessage();
+            }
+        }
+        return deepest == null || outer.contains(deepest) ? outer : outer + ": " + deepest;
     }
 }

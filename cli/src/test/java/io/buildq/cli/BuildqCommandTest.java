@@ -64,6 +64,19 @@ class BuildqCommandTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeUsedIsOneLineNotAStackTrace() {
+        Run unreachable = run("status", "--db", "jdbc:postgresql://127.0.0.1:1/buildq?connectTimeout=2");
+        Run unknownDriver = run("migrate", "--db", "jdbc:nosuchdb://somewhere/buildq");
+
+        for (Run run : new Run[] {unreachable, unknownDriver}) {
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).startsWith("buildq: cannot use the database: ").doesNotContain("\n");
+        }
+        assertThat(unreachable.err()).containsIgnoringCase("refused");
+        assertThat(unknownDriver.err()).contains("jdbc:nosuchdb");
+    }
+
+    @Test
     void aMissingDatabaseIsAUsageErrorNamingTheOption() {
         Run run = run("migrate");
 

@@ -125,6 +125,11 @@ public final class BuildqDashboard implements AutoCloseable {
                 refuse(exchange, 403, "Refused: a request from another site's page");
                 return;
             }
+            // JobRunr's page is its own (scripts and styles we do not vouch for), so no script policy;
+            // but no site may frame it (clickjacking a Requeue) or have its answers sniffed as another type.
+            exchange.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
+            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             handler.handle(exchange);
         };
     }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -231,10 +232,26 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void backToList(HttpExchange exchange) throws IOException {
-        String referer = exchange.getRequestHeaders().getFirst("Referer");
-        String query = referer == null ? null : URI.create(referer).getRawQuery();
+        String query = refererQuery(exchange.getRequestHeaders().getFirst("Referer"));
         exchange.getResponseHeaders().set("Location", "/builds" + (query == null ? "" : "?" + query));
         exchange.sendResponseHeaders(303, -1);
+    }
+
+    /**
+     * The list's filters, from the page the form was on. The action is done by now: a Referer that is
+     * not a URI costs only the filters, never a 400 for work that happened.
+     */
+    private static String refererQuery(String referer) {
+        if (referer == null) {
+            return null;
+        }
+        try {
+            String query = new URI(referer).getRawQuery();
+            // Only what a query of this page can hold: no header splitting through the Location.
+            return query == null || !query.matches("[A-Za-z0-9=&%+._~-]*") ? null : query;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     private void error(HttpExchange exchange, int status, Exception e) throws IOException {
@@ -250,6 +267,8 @@ public final class StatusServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("Content-Security-Policy", StatusHtml.CONTENT_SECURITY_POLICY);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
     }

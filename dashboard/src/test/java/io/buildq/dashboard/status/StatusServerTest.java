@@ -150,6 +150,38 @@ class StatusServerTest {
     }
 
     @Test
+    void thePageMayRunOnlyItsOwnScriptAndNoSiteMayFrameIt() throws Exception {
+        try (Response page = http.newCall(new Request.Builder().url(base + "/builds").build()).execute()) {
+            String html = page.body().string();
+            Matcher script = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL).matcher(html);
+            assertThat(script.find()).isTrue();
+            String hash = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(script.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+            assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'")
+                    .contains("script-src 'sha256-" + hash + "'").contains("frame-ancestors 'none'")
+                    .doesNotContain("unsafe-eval").doesNotContain("script-src 'unsafe-inline'");
+            assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+    }
+
+    @Test
+    void aFormActionWithAMalformedRefererIsDoneAndAnsweredAsDone() throws IOException {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+        Matcher token = Pattern.compile("name=\"csrf\" value=\"([0-9a-f]+)\"").matcher(body("/builds"));
+        assertThat(token.find()).isTrue();
+
+        try (Response form = http.newCall(new Request.Builder().url(base + "/builds/" + job + "/cancel")
+                .header("Referer", "http://127.0.0.1/builds?image=a b|%zz\\")
+                .post(new FormBody.Builder().add("csrf", token.group(1)).build()).build()).execute()) {
+            assertThat(form.code()).as("the cancel happened; the answer says so").isEqualTo(303);
+            assertThat(form.header("Location")).isEqualTo("/builds");
+        }
+        assertThat(queue.status(build).target("ec2").status().name()).isEqualTo("CANCELLED");
+    }
+
+    @Test
     void thePageEscapesWhatUsersAndFactoryWroteAndDisablesActionsThatDoNotApply() throws IOException {
         UUID build = queue.build(BuildRequest.of("<script>alert(1)</script>", TEMPLATE, List.of("ec2")));
         UUID job = queue.status(build).target("ec2").jobId();
