@@ -115,7 +115,34 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
         if (trimmed.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidImageException("the image name must not hold control characters");
         }
+        // Conductor and the dashboards show the name to other users: characters that reorder the text
+        // after them (U+202E makes "gpj.exe" read "exe.jpg"), break the line, or are half of a pair
+        // would make it lie about itself.
+        if (trimmed.codePoints().anyMatch(BuildRequest::misleadsInAName)) {
+            throw new InvalidImageException("the image name must not hold bidi controls, line separators or unpaired "
+                    + "surrogates");
+        }
+        if (trimmed.codePoints().noneMatch(BuildRequest::isVisible)) {
+            throw new InvalidImageException("the image name must hold a visible character");
+        }
         return trimmed;
+    }
+
+    private static boolean misleadsInAName(int c) {
+        return Character.getType(c) == Character.SURROGATE // a lone half: codePoints() passes it on alone
+                || c == '\u2028' || c == '\u2029'
+                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200e' || c == '\u200f' || c == '\u061c';
+    }
+
+    /** A letter, digit, mark-free symbol or punctuation: not a space, a format character or a combining mark. */
+    private static boolean isVisible(int c) {
+        return switch (Character.getType(c)) {
+            case Character.SPACE_SEPARATOR, Character.FORMAT, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+                    Character.COMBINING_SPACING_MARK, Character.UNASSIGNED, Character.PRIVATE_USE,
+                    Character.SURROGATE, Character.CONTROL -> false;
+            default -> true;
+        };
     }
 
     private static void checkTemplate(String template) {
