@@ -13,14 +13,20 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jobrunr.dashboard.JobRunrApiHandler;
 import org.jobrunr.dashboard.JobRunrSseHandler;
 import org.jobrunr.dashboard.JobRunrStaticFileHandler;
 import org.jobrunr.dashboard.server.HttpExchangeHandler;
 import org.jobrunr.dashboard.server.http.RedirectHttpHandler;
+import org.jobrunr.jobs.states.AllowedJobStateStateChanges;
+import org.jobrunr.jobs.states.StateName;
+import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.ThreadSafeStorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
@@ -38,6 +44,8 @@ public final class BuildqDashboard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BuildqDashboard.class);
 
     private final HttpServer server;
+    private static final Pattern REQUEUE = Pattern.compile("/api/jobs/([0-9a-fA-F-]{36})/requeue");
+
     private final ExecutorService executor;
     private final List<HttpExchangeHandler> handlers;
     private final StorageProvider storageProvider;
@@ -70,7 +78,8 @@ public final class BuildqDashboard implements AutoCloseable {
                 new JobRunrSseHandler(storageProvider, jsonMapper));
         server.createContext(redirect.getContextPath(), redirect);
         for (HttpExchangeHandler handler : secured) {
-            HttpContext context = server.createContext(handler.getContextPath(), sameOriginOnly(handler, allowed));
+            HttpContext context = server.createContext(handler.getContextPath(),
+                    sameOriginOnly(requeueOnlyWhatMayBe(handler, storageProvider), allowed));
             if (settings.requiresLogin()) {
                 context.setAuthenticator(authenticator(settings));
             }
@@ -130,6 +139,31 @@ public final class BuildqDashboard implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
             exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            handler.handle(exchange);
+        };
+    }
+
+    /**
+     * JobRunr's API answers a Requeue of a job that may not be enqueued again (one still ENQUEUED or
+     * PROCESSING) with a 500 and its stack trace. The state is checked first, as JobRunr's own state
+     * machine would, and such a Requeue is a 409 that names the job's state.
+     */
+    private static HttpHandler requeueOnlyWhatMayBe(HttpHandler handler, StorageProvider storageProvider) {
+        return exchange -> {
+            Matcher requeue = REQUEUE.matcher(exchange.getRequestURI().getPath());
+            if (exchange.getRequestMethod().equals("POST") && requeue.matches()) {
+                StateName state;
+                try {
+                    state = storageProvider.getJobById(UUID.fromString(requeue.group(1))).getState();
+                } catch (JobNotFoundException e) {
+                    refuse(exchange, 404, "No job " + requeue.group(1));
+                    return;
+                }
+                if (AllowedJobStateStateChanges.isIllegalStateChange(state, StateName.ENQUEUED)) {
+                    refuse(exchange, 409, "Job " + requeue.group(1) + " is " + state + ", which cannot be requeued");
+                    return;
+                }
+            }
             handler.handle(exchange);
         };
     }

@@ -14,9 +14,9 @@ import okhttp3.Credentials;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class BuildqDashboardTest {
 
@@ -123,6 +123,22 @@ class BuildqDashboardTest {
                 try (Response other = http.newCall(new Request.Builder().url(url)
                         .header("Host", "other.example.org:" + dashboard.port()).build()).execute()) {
                     assertThat(other.code()).isEqualTo(400);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRequeueOfAJobThatHasNotFailedIsAConflictNamingItsStateNotAStackTrace() throws IOException {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            UUID jobId = migratedWithOneBuild(db);
+            try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), DashboardSettings.loopback(0))) {
+                String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId + "/requeue";
+                try (Response requeue = http.newCall(new Request.Builder().url(url)
+                        .post(okhttp3.RequestBody.create(new byte[0])).build()).execute()) {
+                    String body = requeue.body().string();
+                    assertThat(requeue.code()).as(body).isEqualTo(409);
+                    assertThat(body).contains("ENQUEUED").doesNotContain("\tat ").doesNotContain("Exception");
                 }
             }
         }
