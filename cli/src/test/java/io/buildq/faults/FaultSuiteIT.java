@@ -372,8 +372,9 @@ class FaultSuiteIT {
              BuildQueue conductor = BuildQueue.create(impatient)) {
             // The outage: every connection to the queue's database is cut and new ones are refused,
             // for longer than a worker's pool waits for one (30 s), so that JobRunr's heartbeats fail.
-            admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
-            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            PostgresServer.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+            PostgresServer.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                    + name + "'");
             long outageStart = System.nanoTime();
             refused = catchThrowable(() -> conductor.build(BuildRequest.of("during", TEMPLATE, List.of("ec2"))));
             long rest = outage.toNanos() - (System.nanoTime() - outageStart);
@@ -381,7 +382,7 @@ class FaultSuiteIT {
                 TimeUnit.NANOSECONDS.sleep(rest); // the outage lasts as long as the scenario says
             }
         }
-        admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
+        PostgresServer.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true");
         long restoredAt = System.currentTimeMillis();
         long restoredNanos = System.nanoTime();
         await().atMost(Duration.ofMinutes(2)).until(() -> heartbeatingServers(restoredAt) == 2);
@@ -550,9 +551,6 @@ class FaultSuiteIT {
         return new HikariDataSource(config);
     }
 
-    private static void admin(String sql) {
-        PostgresServer.execute(sql);
-    }
 
     private static void figures(String line) throws IOException {
         System.out.println("FAULT SUITE " + line);

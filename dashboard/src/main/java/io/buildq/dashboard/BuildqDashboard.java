@@ -79,7 +79,7 @@ public final class BuildqDashboard implements AutoCloseable {
         server.createContext(redirect.getContextPath(), redirect);
         for (HttpExchangeHandler handler : secured) {
             HttpContext context = server.createContext(handler.getContextPath(),
-                    sameOriginOnly(requeueOnlyWhatMayBe(handler, storageProvider), allowed));
+                    fromServedHostsOnly(requeueOnlyWhatMayBe(handler, storageProvider), allowed));
             if (settings.requiresLogin()) {
                 context.setAuthenticator(authenticator(settings));
             }
@@ -121,7 +121,7 @@ public final class BuildqDashboard implements AutoCloseable {
      * whose Origin is another site's is refused, so that a page elsewhere cannot requeue or delete jobs
      * through an operator's browser.
      */
-    private static HttpHandler sameOriginOnly(HttpHandler handler, AllowedHosts allowed) {
+    private static HttpHandler fromServedHostsOnly(HttpHandler handler, AllowedHosts allowed) {
         return exchange -> {
             String method = exchange.getRequestMethod();
             String host = exchange.getRequestHeaders().getFirst("Host");

@@ -90,7 +90,7 @@ class BuildqDashboardTest {
                 String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs/" + jobId;
                 String evil = "evil.example:" + dashboard.port();
                 // evil.example re-pointed at 127.0.0.1: the browser sends its own name as Host and Origin.
-                try (Response read = http.newCall(new Request.Builder().url(url).header("Host", evil).build()).execute()) {
+                try (Response read = getNaming(url, evil)) {
                     assertThat(read.code()).isEqualTo(400);
                     assertThat(read.body().string()).doesNotContain(jobId.toString()).contains("--host-name");
                 }
@@ -101,8 +101,7 @@ class BuildqDashboardTest {
                 try (Response job = get(url, null)) {
                     assertThat(job.body().string()).contains("\"state\":\"ENQUEUED\"");
                 }
-                try (Response localhost = http.newCall(new Request.Builder().url(url)
-                        .header("Host", "localhost:" + dashboard.port()).build()).execute()) {
+                try (Response localhost = getNaming(url, "localhost:" + dashboard.port())) {
                     assertThat(localhost.code()).isEqualTo(200);
                 }
             }
@@ -116,12 +115,10 @@ class BuildqDashboardTest {
             DashboardSettings settings = new DashboardSettings("127.0.0.1", 0, null, null, List.of("Ops.Example.Org"));
             try (BuildqDashboard dashboard = BuildqDashboard.start(db.dataSource(), settings)) {
                 String url = "http://127.0.0.1:" + dashboard.port() + "/api/jobs?state=FAILED";
-                try (Response named = http.newCall(new Request.Builder().url(url)
-                        .header("Host", "ops.example.org:" + dashboard.port()).build()).execute()) {
+                try (Response named = getNaming(url, "ops.example.org:" + dashboard.port())) {
                     assertThat(named.code()).isEqualTo(200);
                 }
-                try (Response other = http.newCall(new Request.Builder().url(url)
-                        .header("Host", "other.example.org:" + dashboard.port()).build()).execute()) {
+                try (Response other = getNaming(url, "other.example.org:" + dashboard.port())) {
                     assertThat(other.code()).isEqualTo(400);
                 }
             }
@@ -158,6 +155,11 @@ class BuildqDashboardTest {
             UUID build = queue.build(BuildRequest.of("web", "<template><name>web</name></template>", List.of("ec2")));
             return queue.status(build).target("ec2").jobId();
         }
+    }
+
+    /** A GET whose Host header names {@code host}, as a browser sends it for a page on that name. */
+    private Response getNaming(String url, String host) throws IOException {
+        return http.newCall(new Request.Builder().url(url).header("Host", host).build()).execute();
     }
 
     private Response get(String url, String authorization) throws IOException {
