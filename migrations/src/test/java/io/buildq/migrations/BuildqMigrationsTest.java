@@ -31,7 +31,7 @@ class BuildqMigrationsTest {
         try (TestDatabase db = TestDatabase.create(kind)) {
             BuildqMigrations migrations = new BuildqMigrations(db.dataSource());
 
-            assertThat(migrations.migrate()).isEqualTo(10);
+            assertThat(migrations.migrate()).isEqualTo(11);
             assertThat(migrations.migrate()).isZero();
 
             assertThat(db.count("select count(*) from buildq_request")).isZero();
@@ -39,6 +39,22 @@ class BuildqMigrationsTest {
             assertThat(db.count("select count(*) from buildq_job_history")).isZero();
             assertThat(db.count("select count(*) from jobrunr_jobs")).isZero();
             migrations.verify();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void eachInstallationGetsItsOwnCallbackSigningKeyOnce(TestDatabase.Kind kind) {
+        try (TestDatabase first = TestDatabase.create(kind); TestDatabase second = TestDatabase.create(kind)) {
+            new BuildqMigrations(first.dataSource()).migrate();
+            new BuildqMigrations(second.dataSource()).migrate();
+            byte[] key = new InstallationSecrets(first.dataSource()).callbackSigningKey();
+
+            assertThat(key).hasSize(32);
+            assertThat(new InstallationSecrets(first.dataSource()).callbackSigningKey())
+                    .as("read again, the same key").isEqualTo(key);
+            assertThat(new InstallationSecrets(second.dataSource()).callbackSigningKey())
+                    .as("another installation's key").isNotEqualTo(key);
         }
     }
 

@@ -13,10 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP endpoint factory's status callbacks reach:
  * {@code PUT /callbacks/{target_images|provider_images}/{job}/{attempt}}.
  * Factory sends each status change once and ignores errors, so a callback is written straight to the
- * row (any worker can do that) and the job's thread is woken. The URLs carry a per-process secret as
- * user info, which factory turns into HTTP Basic auth, so that nobody else can forge progress.
+ * row (any worker can do that) and the job's thread is woken. Each URL carries its own token as user
+ * info (see {@link CallbackTokens}), which factory turns into HTTP Basic auth: nobody without the
+ * installation's key can forge progress, and a token seen in factory's request body or log is good
+ * for its own job and attempt only.
  */
 public final class CallbackReceiver implements AutoCloseable {
 
@@ -46,18 +45,17 @@ public final class CallbackReceiver implements AutoCloseable {
     private final ProgressWriter progress;
     private final FactoryClient factory;
     private final URI publicBase;
-    private final String secret;
+    private final CallbackTokens tokens;
 
     /**
      * @param bind       the address and port to listen on (port 0 picks one)
      * @param publicBase the base URL factory should call, or null for {@code http://<bind address>:<port>}
      */
-    public CallbackReceiver(InetSocketAddress bind, URI publicBase, ProgressWriter progress, FactoryClient factory) {
+    public CallbackReceiver(InetSocketAddress bind, URI publicBase, CallbackTokens tokens, ProgressWriter progress,
+                            FactoryClient factory) {
         this.progress = progress;
         this.factory = factory;
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        this.secret = HexFormat.of().formatHex(random);
+        this.tokens = tokens;
         try {
             this.server = HttpServer.create(bind, 0);
         } catch (IOException e) {
@@ -77,12 +75,13 @@ public final class CallbackReceiver implements AutoCloseable {
     }
 
     /**
-     * The callback URL for one attempt of one job, with the secret as user info.
+     * The callback URL for one attempt of one job, with its token as user info.
      *
      * @param collection {@link #TARGET_IMAGES} or {@link #PROVIDER_IMAGES}
      */
     public String callbackUrl(String collection, UUID jobId, int attempt) {
-        return publicBase.getScheme() + "://" + USER + ":" + secret + "@" + publicBase.getRawAuthority()
+        return publicBase.getScheme() + "://" + USER + ":" + tokens.token(collection, jobId, attempt) + "@"
+                + publicBase.getRawAuthority()
                 + stripTrailingSlash(publicBase.getRawPath()) + "/callbacks/" + collection + "/" + jobId + "/" + attempt;
     }
 
@@ -101,13 +100,22 @@ public final class CallbackReceiver implements AutoCloseable {
                 respond(exchange, 405);
                 return;
             }
-            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            String collection = matcher.group(1);
+            UUID jobId;
+            int attempt;
+            try {
+                jobId = UUID.fromString(matcher.group(2));
+                attempt = Integer.parseInt(matcher.group(3));
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 404);
+                return;
+            }
+            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"), collection, jobId, attempt)) {
+                log.warn("Refused a factory callback for job {} attempt {} without its token", jobId, attempt);
                 respond(exchange, 401);
                 return;
             }
-            String rootKey = matcher.group(1).equals(TARGET_IMAGES) ? "target_image" : "provider_image";
-            UUID jobId = UUID.fromString(matcher.group(2));
-            int attempt = Integer.parseInt(matcher.group(3));
+            String rootKey = collection.equals(TARGET_IMAGES) ? "target_image" : "provider_image";
             JsonNode body;
             FactoryImage report;
             try {
@@ -137,10 +145,19 @@ public final class CallbackReceiver implements AutoCloseable {
         }
     }
 
-    private boolean authorized(String header) {
-        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return header != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                header.getBytes(StandardCharsets.UTF_8));
+    private boolean authorized(String header, String collection, UUID jobId, int attempt) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String credentials;
+        try {
+            credentials = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = credentials.indexOf(':');
+        return colon > 0 && credentials.substring(0, colon).equals(USER)
+                && tokens.verifies(collection, jobId, attempt, credentials.substring(colon + 1));
     }
 
     private static void respond(HttpExchange exchange, int status) throws IOException {

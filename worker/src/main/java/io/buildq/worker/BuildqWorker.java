@@ -3,6 +3,7 @@ package io.buildq.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.callback.CallbackReceiver;
+import io.buildq.callback.CallbackTokens;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.MarkedImages;
 import io.buildq.internal.iwhd.IwhdClient;
@@ -11,6 +12,7 @@ import io.buildq.internal.oauth.OAuth1Signer;
 import io.buildq.internal.queue.JobEnqueuer;
 import io.buildq.internal.queue.JobRunrStorage;
 import io.buildq.migrations.BuildqMigrations;
+import io.buildq.migrations.InstallationSecrets;
 import io.buildq.pickup.ClaimGuard;
 import io.buildq.pickup.EnqueueNotifications;
 import io.buildq.pickup.PickupTrigger;
@@ -126,7 +128,8 @@ public final class BuildqWorker implements AutoCloseable {
         IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(iwhdHttp, settings.iwhdUrl()), settings.targetNames());
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL);
-        CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(), progress, factory);
+        CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(),
+                new CallbackTokens(new InstallationSecrets(dataSource).callbackSigningKey()), progress, factory);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval(),
                 settings.buildDeadline(), SAVE_WAIT);
         PickupTrigger pickup = new PickupTrigger();
