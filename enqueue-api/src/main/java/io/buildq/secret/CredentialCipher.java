@@ -16,8 +16,6 @@ import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Seals provider credentials for storage with AES-256-GCM. Each sealed value is bound to its job's
@@ -25,8 +23,6 @@ import org.slf4j.LoggerFactory;
  * bytes, base64 in {@code BUILDQ_SECRET_KEY} or in the file {@code BUILDQ_SECRET_KEY_FILE} names.
  */
 public final class CredentialCipher {
-
-    private static final Logger log = LoggerFactory.getLogger(CredentialCipher.class);
 
     public static final String KEY_VARIABLE = "BUILDQ_SECRET_KEY";
     public static final String KEY_FILE_VARIABLE = "BUILDQ_SECRET_KEY_FILE";
@@ -65,11 +61,16 @@ public final class CredentialCipher {
                 + " bytes, e.g. `head -c 32 /dev/urandom | base64`) or " + KEY_FILE_VARIABLE);
     }
 
-    /** Reads the key file; says so in the log when others than its owner may read it. */
+    /**
+     * Reads the key file. A key file its group or others may read is refused before it is read: whoever
+     * read it can open every stored provider credential, and a key that was exposed should be replaced,
+     * not used on as if nothing happened.
+     */
     public static CredentialCipher fromKeyFile(Path file) {
         if (Files.exists(file) && PrivateFiles.readableByOthers(file)) {
-            log.warn("The secret key file {} can be read by others than its owner, who could then open every "
-                    + "stored provider credential: chmod 600 {}", file, file);
+            throw new BuildQueueException("The secret key file " + file + " can be read by others than its owner, who could"
+                    + " open every stored provider credential: `chmod 600 " + file + "` (and replace the key if others"
+                    + " may have read it)");
         }
         try {
             return fromBase64(Files.readString(file, StandardCharsets.US_ASCII));

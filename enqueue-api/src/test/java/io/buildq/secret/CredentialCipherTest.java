@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,23 @@ class CredentialCipherTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(CredentialCipher.generatedKeyFile(file).open(sealed, job)).as("the same key, read back")
                 .isEqualTo("s3cr3t");
+    }
+
+    @Test
+    void aKeyFileItsGroupOrOthersMayReadIsRefusedWithTheCommandThatFixesIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("secret.key");
+        CredentialCipher.generatedKeyFile(file);
+        for (String mode : List.of("rw-r-----", "rw----r--", "rw-r--r--")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+
+            assertThatThrownBy(() -> CredentialCipher.fromKeyFile(file)).as(mode)
+                    .isInstanceOf(BuildQueueException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("chmod 600")
+                    .message().doesNotContain("\n");
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(CredentialCipher.fromKeyFile(file)).isNotNull();
     }
 
     private static String newKey() {
