@@ -5,6 +5,8 @@ import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
+import io.buildq.internal.tls.ServerTls;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,19 +47,33 @@ final class DashboardCommand implements Callable<Integer> {
             description = "Basic auth password (env BUILDQ_DASHBOARD_PASSWORD; prefer the variable)")
     String password;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:BUILDQ_DASHBOARD_TLS_CERT}",
+            description = "serve both dashboards over HTTPS with this PEM certificate chain (env BUILDQ_DASHBOARD_TLS_CERT)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:BUILDQ_DASHBOARD_TLS_KEY}",
+            description = "the certificate's PEM private key, PKCS #8, mode 0600 (env BUILDQ_DASHBOARD_TLS_KEY)")
+    Path tlsKey;
+
+    @Option(names = "--tls-by-proxy", defaultValue = "${env:BUILDQ_DASHBOARD_TLS_BY_PROXY:-false}",
+            description = "off loopback, serve plain HTTP because a proxy in front terminates TLS "
+                    + "(env BUILDQ_DASHBOARD_TLS_BY_PROXY); without it or --tls-cert, a non-loopback --host is refused")
+    boolean tlsByProxy;
+
     @Override
     public Integer call() {
         List<String> names = hostNames == null ? List.of() : hostNames.stream().filter(name -> !name.isBlank()).toList();
-        DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password), names);
-        DashboardSettings statusSettings = new DashboardSettings(host, statusPort, settings.username(), settings.password(),
-                names);
+        ServerTls tls = TlsFiles.load(tlsCert, "--tls-cert", tlsKey, "--tls-key");
+        DashboardSettings settings = new DashboardSettings(host, port, blankToNull(user), blankToNull(password), names,
+                tls, tlsByProxy);
+        DashboardSettings statusSettings = settings.withPort(statusPort);
         HikariDataSource dataSource = database.open("buildq-dashboard");
         BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
         BuildQueue queue = BuildQueue.create(dataSource);
-        String jobRunrUrl = "http://" + host + ":" + dashboard.port();
+        String jobRunrUrl = settings.scheme() + "://" + host + ":" + dashboard.port();
         StatusServer status = StatusServer.start(queue, statusSettings, jobRunrUrl);
         System.out.println("JobRunr dashboard: " + jobRunrUrl + "/dashboard");
-        System.out.println("buildq status page: http://" + host + ":" + status.port() + "/builds");
+        System.out.println("buildq status page: " + settings.scheme() + "://" + host + ":" + status.port() + "/builds");
         Processes.runUntilStopped(() -> {
             status.close();
             dashboard.close();

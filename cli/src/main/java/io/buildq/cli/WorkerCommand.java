@@ -78,6 +78,15 @@ final class WorkerCommand implements Callable<Integer> {
                 description = "the URL factory reaches the callback listener at (env BUILDQ_CALLBACK_URL; default: the bind address)")
         String callbackUrl;
 
+        @Option(names = "--callback-tls-cert", defaultValue = "${env:BUILDQ_CALLBACK_TLS_CERT}",
+                description = "serve callbacks over HTTPS with this PEM certificate chain (env BUILDQ_CALLBACK_TLS_CERT); "
+                        + "factory must trust it (see docs/operations.md, Security)")
+        Path callbackTlsCert;
+
+        @Option(names = "--callback-tls-key", defaultValue = "${env:BUILDQ_CALLBACK_TLS_KEY}",
+                description = "the certificate's PEM private key, PKCS #8, mode 0600 (env BUILDQ_CALLBACK_TLS_KEY)")
+        Path callbackTlsKey;
+
         @Option(names = "--factory-poll-interval", defaultValue = "${env:BUILDQ_FACTORY_POLL_SECONDS:-10}",
                 description = "seconds between GETs of a build's status when no callback came (env BUILDQ_FACTORY_POLL_SECONDS, default ${DEFAULT-VALUE})")
         int factoryPollSeconds;
@@ -169,6 +178,7 @@ final class WorkerCommand implements Callable<Integer> {
                     .withBuildDeadline(Duration.ofMinutes(buildDeadlineMinutes))
                     .withFactoryTrust(factoryTrust())
                     .withTargetNames(targetNames(targetNames))
+                    .withCallbackTls(TlsFiles.load(callbackTlsCert, "--callback-tls-cert", callbackTlsKey, "--callback-tls-key"))
                     .withIwhdOAuth(blankToNull(iwhdOAuthKey), iwhdOAuthKey == null || iwhdOAuthKey.isEmpty() ? null
                             : requiredSecret(IWHD_OAUTH_SECRET_VARIABLE, "--iwhd-oauth-key"));
         }

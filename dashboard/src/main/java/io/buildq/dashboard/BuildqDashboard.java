@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.buildq.internal.queue.JobRunrStorage;
+import io.buildq.internal.tls.ServerTls;
 import io.buildq.migrations.BuildqMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ public final class BuildqDashboard implements AutoCloseable {
         StorageProvider storageProvider = new ThreadSafeStorageProvider(JobRunrStorage.open(dataSource, jsonMapper));
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            server = ServerTls.listen(new InetSocketAddress(settings.host(), settings.port()), settings.tls());
         } catch (IOException e) {
             storageProvider.close();
             throw new UncheckedIOException("the dashboard cannot listen on " + settings.host() + ":" + settings.port(), e);
@@ -91,7 +92,8 @@ public final class BuildqDashboard implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.start();
-        log.info("JobRunr dashboard at http://{}:{}/dashboard", settings.host(), server.getAddress().getPort());
+        log.info("JobRunr dashboard at {}://{}:{}/dashboard", ServerTls.scheme(settings.tls()), settings.host(),
+                server.getAddress().getPort());
         return new BuildqDashboard(server, executor, List.of(redirect, secured.get(0), secured.get(1), secured.get(2)),
                 storageProvider);
     }

@@ -36,11 +36,11 @@ class AllowedHostsTest {
     @Test
     void aBoundAddressAndConfiguredNamesAreServedButAWildcardIsNoName() {
         AllowedHosts bound = AllowedHosts.of(new DashboardSettings("10.1.2.3", 8000, "ops", "pw", List.of("[fd00::5]",
-                "ops.example.org")));
+                "ops.example.org"), null, true));
         assertThat(bound.allowsHost("10.1.2.3:8000")).isTrue();
         assertThat(bound.allowsHost("[FD00::5]:8000")).isTrue();
         assertThat(bound.allowsHost("ops.example.org")).isTrue();
-        AllowedHosts wildcard = AllowedHosts.of(new DashboardSettings("0.0.0.0", 8000, "ops", "pw"));
+        AllowedHosts wildcard = AllowedHosts.of(new DashboardSettings("0.0.0.0", 8000, "ops", "pw", List.of(), null, true));
         assertThat(wildcard.allowsHost("0.0.0.0:8000")).isFalse();
         assertThat(wildcard.allowsHost("127.0.0.1:8000")).isTrue();
     }

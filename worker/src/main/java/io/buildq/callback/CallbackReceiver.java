@@ -7,6 +7,7 @@ import io.buildq.error.BuildNotFoundException;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.FactoryImage;
 import io.buildq.internal.job.ChangeSource;
+import io.buildq.internal.tls.ServerTls;
 import io.buildq.progress.ProgressWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,15 +50,16 @@ public final class CallbackReceiver implements AutoCloseable {
 
     /**
      * @param bind       the address and port to listen on (port 0 picks one)
-     * @param publicBase the base URL factory should call, or null for {@code http://<bind address>:<port>}
+     * @param publicBase the base URL factory should call, or null for {@code http(s)://<bind address>:<port>}
+     * @param tls        the listener's certificate and key for HTTPS, or null for plain HTTP
      */
-    public CallbackReceiver(InetSocketAddress bind, URI publicBase, CallbackTokens tokens, ProgressWriter progress,
-                            FactoryClient factory) {
+    public CallbackReceiver(InetSocketAddress bind, URI publicBase, ServerTls tls, CallbackTokens tokens,
+                            ProgressWriter progress, FactoryClient factory) {
         this.progress = progress;
         this.factory = factory;
         this.tokens = tokens;
         try {
-            this.server = HttpServer.create(bind, 0);
+            this.server = ServerTls.listen(bind, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for factory callbacks on " + bind, e);
         }
@@ -70,8 +72,10 @@ public final class CallbackReceiver implements AutoCloseable {
         server.createContext("/callbacks/", this::handle);
         server.start();
         this.publicBase = publicBase != null ? publicBase
-                : URI.create("http://" + bind.getAddress().getHostAddress() + ":" + server.getAddress().getPort());
-        log.info("Listening for Image Factory callbacks on {}", server.getAddress());
+                : URI.create(ServerTls.scheme(tls) + "://" + bind.getAddress().getHostAddress() + ":"
+                        + server.getAddress().getPort());
+        log.info("Listening for Image Factory callbacks on {} ({})", server.getAddress(),
+                tls == null ? "plain HTTP" : "HTTPS, " + tls);
     }
 
     /**

@@ -14,6 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
  * in its request bodies and logs, so a token must be worth no more than the report it was made for:
  * one job's token cannot write another job, a target build's cannot write a push, and an attempt's
  * cannot write the attempt a retry starts after it.
+ *
+ * <p>The token's form suits how factory reads it ({@code CallbackWorker.__init__} splits the URL's user
+ * info with {@code ^(\w*://)([^:/]+)(:)([^:/]+)(@)(.*)$} and sends it as Basic auth through
+ * {@code base64.encodestring}): base64url holds neither {@code :} nor {@code /}, and
+ * {@code buildq:} plus 43 characters is 50 bytes, short of the 57 at which encodestring breaks its line.
  */
 public final class CallbackTokens {
 

@@ -129,7 +129,7 @@ public final class BuildqWorker implements AutoCloseable {
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(),
-                new CallbackTokens(new InstallationSecrets(dataSource).callbackSigningKey()), progress, factory);
+                settings.callbackTls(), new CallbackTokens(new InstallationSecrets(dataSource).callbackSigningKey()), progress, factory);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval(),
                 settings.buildDeadline(), SAVE_WAIT);
         PickupTrigger pickup = new PickupTrigger();

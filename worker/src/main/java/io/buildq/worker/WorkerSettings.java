@@ -1,6 +1,7 @@
 package io.buildq.worker;
 
 import io.buildq.build.TargetNames;
+import io.buildq.internal.tls.ServerTls;
 import io.buildq.retry.Backoff;
 import io.buildq.tls.FactoryTrust;
 import java.net.InetSocketAddress;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param factoryTrust        how factory's HTTPS certificate is trusted (only used for an https factory URL)
  * @param iwhdOAuthKey        with {@code iwhdOAuthSecret}, signs iwhd requests with two-legged OAuth 1.0; null for none
  * @param targetNames         the {@code target} a target image carries in iwhd for each Deltacloud driver (Q11)
+ * @param callbackTls         the callback listener's certificate and key, for HTTPS; null for plain HTTP
  */
 public record WorkerSettings(                             String factoryUrl,
                              String iwhdUrl,
@@ -46,7 +48,8 @@ public record WorkerSettings(                             String factoryUrl,
                              FactoryTrust factoryTrust,
                              String iwhdOAuthKey,
                              String iwhdOAuthSecret,
-                             TargetNames targetNames) {
+                             TargetNames targetNames,
+                             ServerTls callbackTls) {
 
     public WorkerSettings {
         Objects.requireNonNull(factoryUrl, "factoryUrl");
@@ -94,96 +97,104 @@ public record WorkerSettings(                             String factoryUrl,
         return new WorkerSettings(factoryUrl, iwhdUrl, 8, new InetSocketAddress("127.0.0.1", 8076), null,
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), null, null, Backoff.defaults(),
                 Duration.ofSeconds(60), 2, DEFAULT_BUILD_DEADLINE, FactoryTrust.systemDefault(), null, null,
-                TargetNames.literal());
+                TargetNames.literal(), null);
     }
 
     public WorkerSettings withWorkers(int count) {
         return new WorkerSettings(factoryUrl, iwhdUrl, count, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withCallback(InetSocketAddress bind, URI url) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, bind, url, factoryPollInterval, queuePollInterval,
                 reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withFactoryPollInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, interval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withQueuePollInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 interval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withFactoryOAuth(String consumerKey, String consumerSecret) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, consumerKey, consumerSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     /** Signs every iwhd request with two-legged OAuth 1.0 (header, consumer only, no body), as Aeolus installs configured iwhd. */
     public WorkerSettings withIwhdOAuth(String consumerKey, String consumerSecret) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, consumerKey, consumerSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, consumerKey, consumerSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withBackoff(Backoff backoff) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withHttpTimeout(Duration timeout) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, timeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withFactorySlots(int slots) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                slots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                slots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     public WorkerSettings withReconcileInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, interval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     /** How long factory may take to report an outcome for one image before buildq takes it as lost. */
     public WorkerSettings withBuildDeadline(Duration deadline) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, deadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, deadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     /** How the worker trusts factory's HTTPS certificate (see {@link FactoryTrust}). */
     public WorkerSettings withFactoryTrust(FactoryTrust trust) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, trust, iwhdOAuthKey, iwhdOAuthSecret, targetNames);
+                factorySlots, buildDeadline, trust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
     }
 
     /** How target images are named in iwhd for an account's target; the catalog must use the same. */
     public WorkerSettings withTargetNames(TargetNames names) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, names);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, names, callbackTls);
+    }
+
+    /** Serves factory's callbacks over HTTPS with this certificate and key (the URLs factory gets say https). */
+    public WorkerSettings withCallbackTls(ServerTls tls) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
+                queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, tls);
     }
 
     /** Leaves the OAuth secrets out, so that a logged or printed settings object leaks nothing. */
     @Override
     public String toString() {
         return "WorkerSettings[factoryUrl=" + factoryUrl + ", iwhdUrl=" + iwhdUrl + ", workers=" + workers
-                + ", callbackBind=" + callbackBind + ", callbackUrl=" + callbackUrl + ", factorySlots=" + factorySlots
+                + ", callbackBind=" + callbackBind + ", callbackUrl=" + callbackUrl + ", callbackTls=" + callbackTls
+                + ", factorySlots=" + factorySlots
                 + ", buildDeadline=" + buildDeadline + ", factoryTrust=" + factoryTrust.describe()
                 + ", factoryOAuthKey=" + factoryOAuthKey + ", iwhdOAuthKey=" + iwhdOAuthKey + "]";
     }

@@ -13,6 +13,7 @@ import io.buildq.api.JobNotCancellableException;
 import io.buildq.api.JobNotRetryableException;
 import io.buildq.dashboard.AllowedHosts;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.internal.tls.ServerTls;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
 import io.buildq.status.JobQuery;
@@ -77,7 +78,7 @@ public final class StatusServer implements AutoCloseable {
         new SecureRandom().nextBytes(token);
         this.csrfToken = HexFormat.of().formatHex(token);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            this.server = ServerTls.listen(new InetSocketAddress(settings.host(), settings.port()), settings.tls());
         } catch (IOException e) {
             throw new UncheckedIOException("the status page cannot listen on " + settings.host() + ":" + settings.port(), e);
         }
@@ -97,7 +98,8 @@ public final class StatusServer implements AutoCloseable {
             });
         }
         server.start();
-        log.info("buildq status page at http://{}:{}/builds", settings.host(), server.getAddress().getPort());
+        log.info("buildq status page at {}://{}:{}/builds", ServerTls.scheme(settings.tls()), settings.host(),
+                server.getAddress().getPort());
     }
 
     /**

@@ -69,10 +69,10 @@ public final class FactorySimulator implements AutoCloseable {
     private final SelfSignedCertificate certificate;
 
     private FactorySimulator(SimulatorSettings settings, BuildSettings buildSettings, boolean oauthStrictRfc,
-                             SelfSignedCertificate.Profile https) {
+                             SelfSignedCertificate.Profile https, List<X509Certificate> callbackCaCertificates) {
         ObjectMapper json = new ObjectMapper();
         this.registry = new ImageRegistry(json);
-        this.callbacks = new CallbackDelivery(json, faults, restarts);
+        this.callbacks = new CallbackDelivery(json, faults, restarts, callbackCaCertificates);
         this.builds = new ImageBuilds(buildSettings, registry, counters, clock, callbacks, faults);
         this.faults.set(settings.faults());
         OAuthVerifier oauth = settings.oauthClients().isEmpty() ? null : new OAuthVerifier(settings.oauthClients());
@@ -194,6 +194,7 @@ public final class FactorySimulator implements AutoCloseable {
         private boolean oauthStrictRfc;
         private Set<String> knownTargets = DEFAULT_TARGETS;
         private SelfSignedCertificate.Profile https;
+        private List<X509Certificate> callbackCaCertificates = List.of();
 
         private Builder() {
         }
@@ -285,9 +286,19 @@ public final class FactorySimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The CA certificates factory's callback client trusts for https callback URLs (httplib2's CA
+         * file, which factory cannot be configured to change; an operator adds a certificate to that
+         * file). By default the JDK's trust store stands for it, so a self-signed receiver gets nothing.
+         */
+        public Builder callbackCaCertificates(List<X509Certificate> certificates) {
+            this.callbackCaCertificates = List.copyOf(certificates);
+            return this;
+        }
+
         public FactorySimulator start() {
             return new FactorySimulator(settings(), new BuildSettings(stepDuration, progressEvery, verbose,
-                    maxConcurrentBuilds, callbackBeforeSave, knownTargets), oauthStrictRfc, https);
+                    maxConcurrentBuilds, callbackBeforeSave, knownTargets), oauthStrictRfc, https, callbackCaCertificates);
         }
     }
 }

@@ -187,6 +187,12 @@ public final class SelfSignedCertificate {
         }
     }
 
+    /** The private key as an unencrypted PKCS #8 PEM block ({@code -----BEGIN PRIVATE KEY-----}). */
+    public String privateKeyPem() {
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(privateKey.getEncoded());
+        return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+    }
+
     /** SHA-256 of the DER certificate, colon-separated upper-case hex: {@code AB:CD:...} (95 characters). */
     public String sha256Fingerprint() {
         return colonForm(sha256Hex());
