@@ -20,7 +20,8 @@ import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * A request to build one image for one or more targets. Every field is checked when the record is
- * made, so an invalid request never reaches the database: each field has its own exception.
+ * made, so an invalid request never reaches the database: each field has its own exception. Lengths
+ * are counted in characters as a reader counts them (Unicode code points), whatever the database.
  *
  * @param image          the image's name, as Conductor shows it (1 to 255 characters)
  * @param imageId        the image's uuid in iwhd; null for a new image, which buildq then creates
@@ -108,8 +109,8 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
             throw new InvalidImageException("the image name is required");
         }
         String trimmed = image.strip();
-        if (trimmed.length() > MAX_IMAGE_CHARS) {
-            throw new InvalidImageException("the image name has " + trimmed.length() + " characters; at most "
+        if (codePoints(trimmed) > MAX_IMAGE_CHARS) {
+            throw new InvalidImageException("the image name has " + codePoints(trimmed) + " characters; at most "
                     + MAX_IMAGE_CHARS + " are allowed");
         }
         if (trimmed.chars().anyMatch(Character::isISOControl)) {
@@ -145,12 +146,20 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
         };
     }
 
+    /**
+     * A text's length as its readers count it: in code points, so that a character outside the Basic
+     * Multilingual Plane (an emoji, a CJK extension ideograph) counts once, not as its two UTF-16 units.
+     */
+    private static int codePoints(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
     private static void checkTemplate(String template) {
         if (template == null || template.isBlank()) {
             throw new InvalidTemplateException("the template is required");
         }
-        if (template.length() > MAX_TEMPLATE_CHARS) {
-            throw new InvalidTemplateException("the template has " + template.length() + " characters; at most "
+        if (codePoints(template) > MAX_TEMPLATE_CHARS) {
+            throw new InvalidTemplateException("the template has " + codePoints(template) + " characters; at most "
                     + MAX_TEMPLATE_CHARS + " are allowed");
         }
         Document document;
@@ -195,8 +204,8 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
         if (key.isBlank()) {
             throw new InvalidIdempotencyKeyException("the idempotency key must not be blank; pass null for none");
         }
-        if (key.length() > MAX_IDEMPOTENCY_KEY_CHARS) {
-            throw new InvalidIdempotencyKeyException("the idempotency key has " + key.length()
+        if (codePoints(key) > MAX_IDEMPOTENCY_KEY_CHARS) {
+            throw new InvalidIdempotencyKeyException("the idempotency key has " + codePoints(key)
                     + " characters; at most " + MAX_IDEMPOTENCY_KEY_CHARS + " are allowed");
         }
         if (key.chars().anyMatch(Character::isISOControl)) {
@@ -212,8 +221,8 @@ public record BuildRequest(String image, UUID imageId, String template, List<Str
             throw new InvalidPoolFamilyException("the pool family must not be blank; pass null for none");
         }
         String trimmed = family.strip();
-        if (trimmed.length() > MAX_POOL_FAMILY_CHARS) {
-            throw new InvalidPoolFamilyException("the pool family has " + trimmed.length() + " characters; at most "
+        if (codePoints(trimmed) > MAX_POOL_FAMILY_CHARS) {
+            throw new InvalidPoolFamilyException("the pool family has " + codePoints(trimmed) + " characters; at most "
                     + MAX_POOL_FAMILY_CHARS + " are allowed");
         }
         if (trimmed.chars().anyMatch(Character::isISOControl)) {

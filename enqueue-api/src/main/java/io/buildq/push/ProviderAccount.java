@@ -2,6 +2,7 @@ package io.buildq.push;
 
 import io.buildq.build.Target;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,14 +21,14 @@ import org.xml.sax.helpers.DefaultHandler;
  * @param factoryProvider the provider as Image Factory expects it: a region name, or for Tim the
  *                        JSON string, e.g. {@code {"name": "ec2-us-east-1"}}
  * @param credentials     the credentials XML Conductor sends ({@code <provider_account>} or
- *                        {@code <provider_credentials>}), at most {@value #MAX_CREDENTIALS_CHARS} characters
+ *                        {@code <provider_credentials>}), at most {@value #MAX_CREDENTIALS_BYTES} bytes in UTF-8
  */
 public record ProviderAccount(String providerName, String target, String factoryProvider, String credentials) {
 
-    public static final int MAX_CREDENTIALS_CHARS = 64 * 1024;
+    public static final int MAX_CREDENTIALS_BYTES = 64 * 1024;
 
     public ProviderAccount {
-        if (providerName == null || providerName.isBlank() || providerName.length() > 255
+        if (providerName == null || providerName.isBlank() || providerName.codePointCount(0, providerName.length()) > 255
                 || providerName.chars().anyMatch(Character::isISOControl) || providerName.indexOf('"') >= 0) {
             throw new InvalidAccountException("the provider name is required: 1 to 255 characters, no control"
                     + " characters or double quotes");
@@ -35,16 +36,17 @@ public record ProviderAccount(String providerName, String target, String factory
         if (target == null || Target.byId(target).isEmpty()) {
             throw new InvalidAccountException("account " + providerName + ": unknown target '" + target + "'");
         }
-        if (factoryProvider == null || factoryProvider.isBlank() || factoryProvider.length() > 4096) {
+        if (factoryProvider == null || factoryProvider.isBlank() || factoryProvider.codePointCount(0, factoryProvider.length()) > 4096) {
             throw new InvalidAccountException("account " + providerName + ": the factory provider string is required"
                     + " (1 to 4096 characters)");
         }
         if (credentials == null || credentials.isBlank()) {
             throw new InvalidAccountException("account " + providerName + ": the credentials are required");
         }
-        if (credentials.length() > MAX_CREDENTIALS_CHARS) {
+        // In bytes: they are stored sealed, and a sealed value's size follows the UTF-8 bytes sealed.
+        if (credentials.getBytes(StandardCharsets.UTF_8).length > MAX_CREDENTIALS_BYTES) {
             throw new InvalidAccountException("account " + providerName + ": the credentials exceed "
-                    + MAX_CREDENTIALS_CHARS + " characters");
+                    + MAX_CREDENTIALS_BYTES + " bytes in UTF-8");
         }
         String root = credentialsRoot(credentials, providerName);
         if (!root.equals("provider_account") && !root.equals("provider_credentials")) {

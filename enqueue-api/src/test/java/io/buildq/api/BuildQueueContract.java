@@ -128,6 +128,36 @@ abstract class BuildQueueContract {
         }
     }
 
+    @Test
+    void lengthsAreCountedInCharactersAsReadersCountThemOnEveryDatabase() {
+        String emoji = "\uD83D\uDE80"; // one character, two UTF-16 units
+        String name = emoji.repeat(BuildRequest.MAX_IMAGE_CHARS);
+        String family = emoji.repeat(BuildRequest.MAX_POOL_FAMILY_CHARS);
+        String template = "<template><name>" + emoji.repeat(BuildRequest.MAX_TEMPLATE_CHARS - 34) + "</name></template>";
+
+        UUID buildId = queue.build(BuildRequest.of(name, template, List.of("ec2")).withPoolFamily(family)
+                .withIdempotencyKey(emoji.repeat(BuildRequest.MAX_IDEMPOTENCY_KEY_CHARS)));
+
+        assertThat(queue.status(buildId).image()).isEqualTo(name);
+        assertThatThrownBy(() -> BuildRequest.of(name + emoji, TEMPLATE, List.of("ec2")))
+                .isInstanceOf(InvalidImageException.class).hasMessageContaining("256 characters");
+    }
+
+    @Test
+    void credentialsUpToTheirLimitInBytesAreSealedAndStoredWhateverTheirScript() {
+        String open = "<provider_credentials><ec2_credentials><account_number>";
+        String close = "</account_number></ec2_credentials></provider_credentials>";
+        int room = ProviderAccount.MAX_CREDENTIALS_BYTES - open.length() - close.length();
+        String cjk = "\u65e5".repeat(room / 3); // three bytes each in UTF-8
+
+        queue.buildAndPush(BuildRequest.of("web", TEMPLATE, List.of("ec2")),
+                List.of(new ProviderAccount("ec2-us-east-1", "ec2", "ec2-us-east-1", open + cjk + close)));
+
+        assertThat(db.count("select count(*) from buildq_credentials")).isEqualTo(1);
+        assertThatThrownBy(() -> new ProviderAccount("ec2-us-east-1", "ec2", "ec2-us-east-1", open + cjk + "\u65e5" + close))
+                .isInstanceOf(InvalidAccountException.class).hasMessageContaining("bytes in UTF-8");
+    }
+
     static Stream<Arguments> invalidRequests() {
         List<String> tooMany = new ArrayList<>(Collections.nCopies(17, "ec2"));
         return Stream.of(
