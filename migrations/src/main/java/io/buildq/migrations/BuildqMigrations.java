@@ -37,7 +37,7 @@ public final class BuildqMigrations {
                 // Conductor's database may already hold other tables: start our history at zero.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .javaMigrations(new NotifyEnqueuedJobsMigration(), new CallbackKeyMigration())
+                .javaMigrations(new NotifyEnqueuedJobsMigration(), new CallbackKeyMigration(), new CodePointLimitsMigration())
                 .load();
     }
 
