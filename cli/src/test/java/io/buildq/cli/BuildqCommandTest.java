@@ -36,7 +36,7 @@ class BuildqCommandTest {
             Run second = run("migrate", "--db", db.url());
 
             assertThat(first.exitCode()).isZero();
-            assertThat(first.out()).contains("buildq schema is up to date (10 migration(s) applied)");
+            assertThat(first.out()).contains("buildq schema is up to date (12 migration(s) applied)");
             assertThat(second.out()).contains("(0 migration(s) applied)");
             assertThat(db.count("select count(*) from buildq_job")).isZero();
         }
@@ -74,6 +74,24 @@ class BuildqCommandTest {
         }
         assertThat(unreachable.err()).containsIgnoringCase("refused");
         assertThat(unknownDriver.err()).contains("jdbc:nosuchdb");
+    }
+
+    @Test
+    void aDashboardOffLoopbackOverPlainHttpStopsWithOneLineNamingTheWaysOut() {
+        Run run = run("dashboard", "--db", "jdbc:h2:mem:x", "--host", "0.0.0.0", "--user", "ops", "--password", "pw",
+                "--port", "0", "--status-port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("buildq: the dashboard binds to 0.0.0.0").contains("in clear")
+                .contains("--tls-cert").contains("--tls-by-proxy").doesNotContain("\n");
+    }
+
+    @Test
+    void aTlsCertificateWithoutItsKeyIsOneLine() {
+        Run run = run("dashboard", "--db", "jdbc:h2:mem:x", "--tls-cert", "cert.pem", "--port", "0", "--status-port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("buildq: give both --tls-cert and --tls-key, or neither");
     }
 
     @Test
