@@ -20,12 +20,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The jar `./buildq` runs, as a user gets it: a separate JVM on the shaded jar, so that a class the
  * test classpath has and the jar lacks fails here rather than on a user's machine.
  */
+// Beside the fault suite's scenarios (it waits on its demo's builds as they do), never beside the one
+// scenario that measures a time bound and takes the machine alone (FaultSuiteIT.MACHINE).
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = "fault-suite-machine", mode = ResourceAccessMode.READ)
 class PackagedDemoIT {
 
     @Test

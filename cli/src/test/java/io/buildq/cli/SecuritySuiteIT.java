@@ -45,6 +45,10 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,6 +56,10 @@ import org.junit.jupiter.api.io.TempDir;
  * worker, both dashboards), attacked over HTTP and JDBC from this one. Prints its figures and asserts
  * them; each attack also has a control that shows the same channel works for whoever is entitled.
  */
+// Beside the fault suite's scenarios (it waits on its demo's builds as they do), never beside the one
+// scenario that measures a time bound and takes the machine alone (FaultSuiteIT.MACHINE).
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = "fault-suite-machine", mode = ResourceAccessMode.READ)
 class SecuritySuiteIT {
 
     private static final Duration BOUND = Duration.ofSeconds(90);
