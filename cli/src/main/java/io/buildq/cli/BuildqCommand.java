@@ -10,7 +10,7 @@ import picocli.CommandLine;
         description = "An image build-and-push queue for Image Factory and iwhd, on JobRunr.",
         subcommands = {DemoCommand.class, BuildCommand.class, PushCommand.class, StatusCommand.class, WatchCommand.class,
                 RetryCommand.class, CancelCommand.class, CatalogCommand.class, MigrateCommand.class, WorkerCommand.class,
-                DashboardCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class,
+                DashboardCommand.class, TokenCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class},
         footer = {"", "Every command takes --db URL (or BUILDQ_DB_URL). Exit codes: 0 done, 1 an error (one line,"
                 + " naming the field), 2 a bad argument; watch and build --wait: 0 complete, 1 failed, 2 cancelled.",

@@ -5,6 +5,11 @@ import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
+import io.buildq.httpapi.ApiServer;
+import io.buildq.httpapi.ApiTokens;
+import io.buildq.secret.CredentialCipher;
+import java.time.Clock;
+import java.util.Map;
 import io.buildq.internal.tls.ServerTls;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +38,11 @@ final class DashboardCommand implements Callable<Integer> {
     @Option(names = "--status-port", defaultValue = "${env:BUILDQ_STATUS_PORT:-8080}",
             description = "port of buildq's status page (env BUILDQ_STATUS_PORT, default ${DEFAULT-VALUE})")
     int statusPort;
+
+    @Option(names = "--api-port", defaultValue = "${env:BUILDQ_API_PORT:-8081}",
+            description = "port of the HTTP API, /v1 (env BUILDQ_API_PORT, default ${DEFAULT-VALUE}); clients need a"
+                    + " token from `buildq token create`")
+    int apiPort;
 
     @Option(names = "--host-name", split = ",", defaultValue = "${env:BUILDQ_DASHBOARD_HOST_NAMES}",
             description = "names the dashboards answer to besides loopback's and the --host address, comma-separated "
@@ -69,18 +79,37 @@ final class DashboardCommand implements Callable<Integer> {
         DashboardSettings statusSettings = settings.withPort(statusPort);
         HikariDataSource dataSource = database.open("buildq-dashboard");
         BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
-        BuildQueue queue = BuildQueue.create(dataSource);
+        BuildQueue queue = queue(dataSource);
         String jobRunrUrl = settings.scheme() + "://" + host + ":" + dashboard.port();
         StatusServer status = StatusServer.start(queue, statusSettings, jobRunrUrl);
+        ApiServer api = ApiServer.start(queue, new ApiTokens(dataSource, Clock.systemUTC()), settings.withPort(apiPort));
         System.out.println("JobRunr dashboard: " + jobRunrUrl + "/dashboard");
         System.out.println("buildq status page: " + settings.scheme() + "://" + host + ":" + status.port() + "/builds");
+        System.out.println("buildq HTTP API: " + settings.scheme() + "://" + host + ":" + api.port() + "/v1 (document:"
+                + " /v1/openapi.json)");
         Processes.runUntilStopped(() -> {
+            api.close();
             status.close();
             dashboard.close();
             queue.close();
             dataSource.close();
         });
         return 0;
+    }
+
+    /**
+     * The queue the status page and the API enqueue on; it seals the credentials of builds with
+     * accounts when the process has the installation's key (BUILDQ_SECRET_KEY or its file).
+     */
+    private static BuildQueue queue(HikariDataSource dataSource) {
+        Map<String, String> environment = System.getenv();
+        boolean hasKey = !environment.getOrDefault(CredentialCipher.KEY_VARIABLE, "").isBlank()
+                || !environment.getOrDefault(CredentialCipher.KEY_FILE_VARIABLE, "").isBlank();
+        BuildQueue.Builder builder = BuildQueue.builder(dataSource);
+        if (hasKey) {
+            builder.credentialCipher(CredentialCipher.fromEnvironment(environment));
+        }
+        return builder.build();
     }
 
     private static String blankToNull(String value) {

@@ -36,7 +36,7 @@ class BuildqCommandTest {
             Run second = run("migrate", "--db", db.url());
 
             assertThat(first.exitCode()).isZero();
-            assertThat(first.out()).contains("buildq schema is up to date (12 migration(s) applied)");
+            assertThat(first.out()).contains("buildq schema is up to date (13 migration(s) applied)");
             assertThat(second.out()).contains("(0 migration(s) applied)");
             assertThat(db.count("select count(*) from buildq_job")).isZero();
         }
@@ -92,6 +92,31 @@ class BuildqCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).isEqualTo("buildq: give both --tls-cert and --tls-key, or neither");
+    }
+
+    @Test
+    void anApiTokenIsPrintedOnceListedByNameAndRevoked() {
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2)) {
+            run("migrate", "--db", db.url());
+
+            Run created = run("token", "create", "--db", db.url(), "--name", "conductor");
+            Run twice = run("token", "create", "--db", db.url(), "--name", "conductor");
+            Run revoked = run("token", "revoke", "--db", db.url(), "--name", "conductor");
+            Run listed = run("token", "list", "--db", db.url());
+            Run unknown = run("token", "revoke", "--db", db.url(), "--name", "nobody");
+
+            assertThat(created.exitCode()).isZero();
+            String token = created.out().strip();
+            assertThat(token).matches("bq_[A-Za-z0-9_-]{43}");
+            assertThat(db.count("select count(*) from buildq_api_token where token_sha256 like '%" + token + "%'"))
+                    .as("the token itself is not stored").isZero();
+            assertThat(twice.exitCode()).isEqualTo(1);
+            assertThat(twice.err().strip()).startsWith("buildq: a token named 'conductor' exists already");
+            assertThat(revoked.out()).contains("revoked conductor");
+            assertThat(listed.out()).contains("conductor").doesNotContain(token).containsPattern("conductor .* \\d{4}-\\d{2}-\\d{2}");
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.err().strip()).isEqualTo("buildq: no valid token named 'nobody' (buildq token list shows them)");
+        }
     }
 
     @Test

@@ -93,6 +93,11 @@ public final class ServerTls {
         return tls == null ? "http" : "https";
     }
 
+    /** The context a server library that is not the JDK's (Jetty) is given. */
+    public SSLContext sslContext() {
+        return context;
+    }
+
     /** The server's own certificate, the first of the chain. */
     public X509Certificate certificate() {
         return certificate;

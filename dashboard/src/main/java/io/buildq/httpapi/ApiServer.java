@@ -1,0 +1,275 @@
+package io.buildq.httpapi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.buildq.api.BuildQueue;
+import io.buildq.dashboard.AllowedHosts;
+import io.buildq.dashboard.DashboardSettings;
+import io.buildq.error.BuildQueueException;
+import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobSummary;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * buildq's HTTP API, {@code /v1}: the same {@link BuildQueue} the CLI and Conductor's Java code use,
+ * for callers that are not on the JVM (Conductor's Rails app, aeolus-image's Ruby tools). Every
+ * route but the OpenAPI document needs a bearer token ({@link ApiTokens}); errors are
+ * {@link Problem}s. {@code /v1/openapi.json} describes every route, and the contract tests validate
+ * every answer against it.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    static final String OPENAPI_PATH = "/v1/openapi.json";
+    /** The largest body taken: a template (256 Ki characters, up to 4 bytes each) and its accounts. */
+    static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+
+    private final Javalin app;
+
+    private ApiServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Starts the API where {@code settings} say (address, port, TLS, the host names it answers to).
+     * Off loopback, {@link DashboardSettings} has already required HTTPS or a TLS-terminating proxy.
+     */
+    public static ApiServer start(BuildQueue queue, ApiTokens tokens, DashboardSettings settings) {
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        byte[] openApi = openApiDocument();
+        AllowedHosts hosts = AllowedHosts.of(settings);
+        Routes routes = new Routes(queue, json);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = settings.tls() == null
+                        ? new ServerConnector(server, new HttpConnectionFactory(http))
+                        : new ServerConnector(server, new SslConnectionFactory(sslContextFactory(settings), "http/1.1"),
+                                new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                return connector;
+            });
+            config.routes.before(ctx -> {
+                // DNS rebinding: a name the API does not serve reads nothing, token or not.
+                if (!hosts.allowsHost(ctx.header("Host"))) {
+                    throw new ProblemException(Problem.of("unknown-host", "Unknown host", 400,
+                            hosts.refusal(ctx.header("Host")), null));
+                }
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Cache-Control", "no-store");
+                if (!ctx.path().equals(OPENAPI_PATH)) {
+                    authenticate(ctx, tokens);
+                }
+            });
+            config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.post("/v1/builds", ctx -> routes.submitBuild(ctx, read(ctx, json, BuildSubmission.class)));
+            config.routes.get("/v1/builds/{id}", ctx -> routes.build(ctx, id(ctx)));
+            config.routes.get("/v1/jobs/{id}", ctx -> routes.job(ctx, id(ctx)));
+            config.routes.post("/v1/jobs/retry-failed", ctx -> routes.retryFailed(ctx,
+                    ctx.body().isBlank() ? new RetryFailed(null) : read(ctx, json, RetryFailed.class)));
+            config.routes.post("/v1/jobs/{id}/retry", ctx -> routes.retry(ctx, id(ctx)));
+            config.routes.post("/v1/jobs/{id}/cancel", ctx -> routes.cancel(ctx, id(ctx)));
+            config.routes.exception(ProblemException.class, (e, ctx) -> send(ctx, json, e.problem()));
+            config.routes.exception(BuildQueueException.class, (e, ctx) -> send(ctx, json, Problem.of(e)));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("HTTP API: {} {} failed", ctx.method(), ctx.path(), e);
+                send(ctx, json, Problem.of("internal-error", "Internal error", 500,
+                        "the server failed; its log says why", null));
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null) {
+                    send(ctx, json, Problem.of("no-such-route", "No such route", 404, ctx.method() + " " + ctx.path()
+                            + " is not a route of this API; " + OPENAPI_PATH + " lists them", null));
+                }
+            });
+            config.routes.error(405, "*", ctx -> send(ctx, json, Problem.of("method-not-allowed", "Method not allowed",
+                    405, ctx.method() + " is not allowed on " + ctx.path(), null)));
+            config.routes.error(413, "*", ctx -> send(ctx, json, Problem.of("body-too-large", "Body too large", 413,
+                    "a request body may hold " + MAX_BODY_BYTES + " bytes at most", null)));
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException(new IOException("the HTTP API cannot listen on " + settings.host() + ":"
+                    + settings.port() + ": " + e.getMessage(), e));
+        }
+        log.info("buildq HTTP API at {}://{}:{}/v1 (document: {})", settings.scheme(), settings.host(), app.port(),
+                OPENAPI_PATH);
+        return new ApiServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void authenticate(Context ctx, ApiTokens tokens) {
+        String header = ctx.header("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (token == null || tokens.authenticate(token).isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"buildq\"");
+            throw new ProblemException(Problem.of("unauthorized", "A valid bearer token is required", 401,
+                    token == null ? "send Authorization: Bearer <token>; `buildq token create --name NAME` makes one"
+                            : "the token is unknown or revoked", null));
+        }
+    }
+
+    /** The body as {@code type}: JSON only, no field the type does not have, malformed JSON a 400. */
+    private static <T> T read(Context ctx, ObjectMapper json, Class<T> type) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ProblemException(Problem.of("unsupported-media-type", "The body must be JSON", 415,
+                    "send Content-Type: application/json, not " + contentType, null));
+        }
+        try {
+            T value = json.readValue(ctx.bodyAsBytes(), type);
+            if (value == null) {
+                throw new ProblemException(Problem.of("malformed-body", "The body is not a JSON object", 400,
+                        "the body is empty or null", null));
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ProblemException(Problem.of("unknown-field", "The request is invalid", 422,
+                    e.getPropertyName() + ": no such field", e.getPropertyName()));
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+            throw new ProblemException(Problem.of("malformed-body", "The body does not fit the request's schema", 400,
+                    (field == null ? "" : field + ": ") + e.getOriginalMessage(), field));
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.of("malformed-body", "The body is not JSON", 400, e.getOriginalMessage(),
+                    null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static UUID id(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.of("build-not-found", "No such build or job", 404,
+                    "'" + ctx.pathParam("id") + "' is not an id", null));
+        }
+    }
+
+    static void send(Context ctx, ObjectMapper json, Problem problem) {
+        try {
+            ctx.status(problem.status()).contentType(Problem.MEDIA_TYPE).result(json.writeValueAsBytes(problem));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a problem is always JSON", e);
+        }
+    }
+
+    private static SslContextFactory.Server sslContextFactory(DashboardSettings settings) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(settings.tls().sslContext());
+        return factory;
+    }
+
+    private static byte[] openApiDocument() {
+        try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body of {@code POST /v1/jobs/retry-failed}: the image whose failed jobs to retry, or all. */
+    record RetryFailed(String image) {
+    }
+
+    /** A job and its history, as {@code GET /v1/jobs/{id}} answers. */
+    record JobView(JobSummary job, List<HistoryEntry> history) {
+    }
+
+    /** Jobs retried by {@code POST /v1/jobs/retry-failed}. */
+    record Retried(List<UUID> retried) {
+    }
+
+    /** What each route does with the queue. */
+    private record Routes(BuildQueue queue, ObjectMapper json) {
+
+        void submitBuild(Context ctx, BuildSubmission body) {
+            String key = ctx.header("Idempotency-Key");
+            UUID buildId = body.accounts() == null || body.accounts().isEmpty()
+                    ? queue.build(body.toRequest(key))
+                    : queue.buildAndPush(body.toRequest(key), body.providerAccounts());
+            ctx.header("Location", "/v1/builds/" + buildId);
+            respond(ctx, 201, queue.status(buildId));
+        }
+
+        void build(Context ctx, UUID id) {
+            respond(ctx, 200, queue.status(id));
+        }
+
+        void job(Context ctx, UUID id) {
+            respond(ctx, 200, new JobView(queue.job(id), queue.history(id)));
+        }
+
+        void retry(Context ctx, UUID id) {
+            queue.retry(id);
+            respond(ctx, 200, queue.job(id));
+        }
+
+        void cancel(Context ctx, UUID id) {
+            queue.cancel(id);
+            respond(ctx, 200, queue.job(id));
+        }
+
+        void retryFailed(Context ctx, RetryFailed body) {
+            respond(ctx, 200, new Retried(queue.retryAllFailed(body.image())));
+        }
+
+        private void respond(Context ctx, int status, Object body) {
+            try {
+                ctx.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+            }
+        }
+    }
+
+    /** A refusal decided by the API itself (not by the queue), already a {@link Problem}. */
+    static final class ProblemException extends RuntimeException {
+        private final transient Problem problem;
+
+        ProblemException(Problem problem) {
+            super(problem.detail(), null, false, false);
+            this.problem = problem;
+        }
+
+        Problem problem() {
+            return problem;
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.buildq.httpapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.buildq.api.BuildQueue;
+import io.buildq.dashboard.DashboardSettings;
+import io.buildq.migrations.BuildqMigrations;
+import io.buildq.secret.CredentialCipher;
+import io.buildq.testing.TestDatabase;
+import io.buildq.testing.Templates;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every route of the HTTP API over real HTTP, on each database, every answer checked against
+ * {@code /v1/openapi.json}; no worker runs, so rows stay as the API left them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiContract {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String CREDENTIALS = "<provider_credentials><ec2_credentials><access_key>AKIA-API-TEST</access_key>"
+            + "<secret_access_key>SECRET-NEVER-SHOWN</secret_access_key></ec2_credentials></provider_credentials>";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final OkHttpClient http = new OkHttpClient();
+    private final OpenApiDocument document = new OpenApiDocument();
+    private TestDatabase db;
+    private BuildQueue queue;
+    private ApiServer server;
+    private ApiTokens tokens;
+    private String base;
+    private String token;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void start() {
+        db = TestDatabase.create(kind());
+        new BuildqMigrations(db.dataSource()).migrate();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        queue = BuildQueue.builder(db.dataSource())
+                .credentialCipher(CredentialCipher.fromBase64(Base64.getEncoder().encodeToString(key))).build();
+        tokens = new ApiTokens(db.dataSource(), Clock.systemUTC());
+        token = tokens.create("conductor");
+        server = ApiServer.start(queue, tokens, DashboardSettings.loopback(0));
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        queue.close();
+        db.close();
+    }
+
+    @AfterAll
+    void everyRouteOfTheDocumentWasAnswered() {
+        assertThat(document.answered()).as("routes these tests called").containsExactlyInAnyOrderElementsOf(document.routes());
+    }
+
+    @Test
+    void theDocumentIsServedWithoutATokenAndIsOpenApi31() throws IOException {
+        Answer answer = call("GET /v1/openapi.json", "GET", "/v1/openapi.json", null, request -> request.removeHeader("Authorization"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body().get("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(answer.body().get("paths").size()).isEqualTo(document.tree().get("paths").size());
+    }
+
+    @Test
+    void aBuildIsEnqueuedReadBackAndItsJobsHistoryShown() throws IOException {
+        Answer created = call("POST /v1/builds", "POST", "/v1/builds", build("web-server", List.of("ec2", "rhevm")));
+
+        assertThat(created.status()).isEqualTo(201);
+        String buildId = created.body().get("buildId").asText();
+        assertThat(created.header("Location")).isEqualTo("/v1/builds/" + buildId);
+        assertThat(created.body().get("targets")).extracting(target -> target.get("status").asText())
+                .containsOnly("QUEUED");
+
+        Answer read = call("GET /v1/builds/{id}", "GET", "/v1/builds/" + buildId, null);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.body().get("image").asText()).isEqualTo("web-server");
+        assertThat(read.body().get("finished").asBoolean()).isFalse();
+
+        String jobId = read.body().get("targets").get(0).get("jobId").asText();
+        Answer job = call("GET /v1/jobs/{id}", "GET", "/v1/jobs/" + jobId, null);
+        assertThat(job.status()).isEqualTo(200);
+        assertThat(job.body().at("/job/buildId").asText()).isEqualTo(buildId);
+        assertThat(job.body().get("history")).singleElement()
+                .satisfies(entry -> assertThat(entry.get("source").asText()).isEqualTo("enqueue"));
+    }
+
+    @Test
+    void theSameIdempotencyKeyGivesTheSameBuildAndAnotherRequestWithItIsAConflictNamingTheField() throws IOException {
+        Consumer<Request.Builder> key = request -> request.header("Idempotency-Key", "conductor-image-42");
+        Answer first = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")), key);
+        Answer again = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")), key);
+        Answer other = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("rhevm")), key);
+
+        assertThat(again.body().get("buildId")).isEqualTo(first.body().get("buildId"));
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.body().get("type").asText()).isEqualTo("urn:buildq:problem:idempotency-key-conflict");
+        assertThat(other.body().get("field").asText()).isEqualTo("idempotencyKey");
+    }
+
+    @Test
+    void aBuildWithAccountsQueuesItsPushesAndNeverShowsTheCredentials() throws IOException {
+        ObjectNode body = build("web", List.of("ec2"));
+        body.putArray("accounts").addObject().put("providerName", "ec2-us-east-1").put("target", "ec2")
+                .put("factoryProvider", "ec2-us-east-1").put("credentials", CREDENTIALS);
+
+        Answer created = call("POST /v1/builds", "POST", "/v1/builds", body);
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().get("pushes")).singleElement().satisfies(push -> {
+            assertThat(push.get("providerName").asText()).isEqualTo("ec2-us-east-1");
+            assertThat(push.get("accountIdentifier").asText()).isEqualTo("AKIA-API-TEST");
+        });
+        assertThat(created.raw()).doesNotContain("SECRET-NEVER-SHOWN");
+    }
+
+    @Test
+    void aQueuedJobIsCancelledOnceAndTheSecondCancelOrARetryIsAConflict() throws IOException {
+        String jobId = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")))
+                .body().at("/targets/0/jobId").asText();
+
+        Answer cancelled = call("POST /v1/jobs/{id}/cancel", "POST", "/v1/jobs/" + jobId + "/cancel", null);
+        Answer again = call("POST /v1/jobs/{id}/cancel", "POST", "/v1/jobs/" + jobId + "/cancel", null);
+        Answer retried = call("POST /v1/jobs/{id}/retry", "POST", "/v1/jobs/" + jobId + "/retry", null);
+
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.body().get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.body().get("type").asText()).isEqualTo("urn:buildq:problem:job-not-cancellable");
+        assertThat(retried.status()).isEqualTo(409);
+        assertThat(retried.body().get("type").asText()).isEqualTo("urn:buildq:problem:job-not-retryable");
+    }
+
+    @Test
+    void retryFailedWithNothingFailedRetriesNothing() throws IOException {
+        Answer all = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed", null);
+        Answer oneImage = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed",
+                json.createObjectNode().put("image", "web"));
+
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body().get("retried")).isEmpty();
+        assertThat(oneImage.body().get("retried")).isEmpty();
+    }
+
+    @Test
+    void unknownIdsAreA404Problem() throws IOException {
+        Answer build = call("GET /v1/builds/{id}", "GET", "/v1/builds/6d1f4c50-0000-4000-8000-000000000000", null);
+        Answer notAnId = call("GET /v1/jobs/{id}", "GET", "/v1/jobs/not-an-id", null);
+
+        assertThat(build.status()).isEqualTo(404);
+        assertThat(build.body().get("type").asText()).isEqualTo("urn:buildq:problem:build-not-found");
+        assertThat(notAnId.status()).isEqualTo(404);
+    }
+
+    static Stream<Arguments> badBuilds() {
+        Map<String, Object[]> cases = new LinkedHashMap<>();
+        cases.put("blank image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", " ")});
+        cases.put("image of 256 characters", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "x".repeat(256))});
+        cases.put("bidi override in image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "a\u202egpj.exe")});
+        cases.put("escape in image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "web\u001b[2J")});
+        cases.put("no template", new Object[] {"template", (Consumer<ObjectNode>) body -> body.remove("template")});
+        cases.put("template not XML", new Object[] {"template", (Consumer<ObjectNode>) body -> body.put("template", "<template>")});
+        cases.put("template with an entity", new Object[] {"template", (Consumer<ObjectNode>) body -> body.put("template",
+                "<!DOCTYPE template [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><template>&x;</template>")});
+        cases.put("no targets", new Object[] {"targets", (Consumer<ObjectNode>) body -> body.putArray("targets")});
+        cases.put("unknown target", new Object[] {"targets", (Consumer<ObjectNode>) body -> body.putArray("targets").add("azure")});
+        cases.put("duplicate target", new Object[] {"targets", (Consumer<ObjectNode>) body -> body.putArray("targets").add("ec2").add("ec2")});
+        cases.put("pool family with a quote", new Object[] {"poolFamily", (Consumer<ObjectNode>) body -> body.put("poolFamily", "a\"b")});
+        cases.put("account without credentials", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "p").put("target", "ec2").put("factoryProvider", "p").putNull("credentials")});
+        cases.put("account of a target not built", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "r").put("target", "rhevm").put("factoryProvider", "r").put("credentials", CREDENTIALS)});
+        cases.put("a field the API does not have", new Object[] {"priority", (Consumer<ObjectNode>) body -> body.put("priority", 9)});
+        return cases.entrySet().stream().map(entry -> Arguments.of(entry.getKey(), entry.getValue()[0], entry.getValue()[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBuilds")
+    void aBadBuildIsA422NamingTheFieldAsTheJavaApiDoesAndWritesNothing(String name, String field, Consumer<ObjectNode> spoil)
+            throws IOException {
+        ObjectNode body = build("web", List.of("ec2"));
+        spoil.accept(body);
+        String before = counts();
+
+        Answer refused = call("POST /v1/builds", "POST", "/v1/builds", body);
+
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.body().get("field").asText()).isEqualTo(field);
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void bodiesThatAreNotARequestAreRefusedBeforeTheQueueSeesThem() throws IOException {
+        String before = counts();
+        Answer malformed = send("POST /v1/builds", "/v1/builds", RequestBody.create("{\"image\": ", JSON));
+        Answer array = send("POST /v1/builds", "/v1/builds", RequestBody.create("[]", JSON));
+        Answer form = send("POST /v1/builds", "/v1/builds",
+                RequestBody.create("image=web", MediaType.get("application/x-www-form-urlencoded")));
+        Answer huge = send("POST /v1/builds", "/v1/builds",
+                RequestBody.create("{\"image\": \"" + "x".repeat((int) ApiServer.MAX_BODY_BYTES) + "\"}", JSON));
+        Answer wrongType = send("POST /v1/builds", "/v1/builds", RequestBody.create("{\"targets\": \"ec2\"}", JSON));
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.body().get("field").asText()).isEqualTo("targets");
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void withoutAValidTokenNothingIsReadOrWritten() throws IOException {
+        String other = tokens.create("revoked-client");
+        tokens.revoke("revoked-client");
+        String before = counts();
+
+        Answer none = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")),
+                request -> request.removeHeader("Authorization"));
+        Answer forged = call("GET /v1/builds/{id}", "GET", "/v1/builds/6d1f4c50-0000-4000-8000-000000000000", null,
+                request -> request.header("Authorization", "Bearer " + token.substring(0, token.length() - 2) + "xx"));
+        Answer revoked = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed", null,
+                request -> request.header("Authorization", "Bearer " + other));
+
+        for (Answer refused : List.of(none, forged, revoked)) {
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer");
+            assertThat(refused.body().get("type").asText()).isEqualTo("urn:buildq:problem:unauthorized");
+        }
+        assertThat(counts()).isEqualTo(before);
+        assertThat(tokens.list()).extracting(ApiToken::name, ApiToken::isRevoked)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("conductor", false),
+                        org.assertj.core.groups.Tuple.tuple("revoked-client", true));
+    }
+
+    @Test
+    void aNameTheApiDoesNotServeReadsNothingEvenWithAToken() throws IOException {
+        Answer rebound = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")),
+                request -> request.header("Host", "evil.example:" + server.port()));
+
+        assertThat(rebound.status()).isEqualTo(400);
+        assertThat(rebound.body().get("type").asText()).isEqualTo("urn:buildq:problem:unknown-host");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private ObjectNode build(String image, List<String> targets) {
+        ObjectNode body = json.createObjectNode().put("image", image).put("template", Templates.fedora16(image));
+        ArrayNode array = body.putArray("targets");
+        targets.forEach(array::add);
+        return body;
+    }
+
+    private String counts() {
+        return db.count("select count(*) from buildq_request") + " requests, " + db.count("select count(*) from buildq_job")
+                + " jobs, " + db.count("select count(*) from buildq_credentials") + " credentials, "
+                + db.count("select count(*) from jobrunr_jobs") + " JobRunr jobs";
+    }
+
+    private record Answer(int status, Map<String, String> headers, String raw, JsonNode body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private Answer call(String route, String method, String path, JsonNode body) throws IOException {
+        return call(route, method, path, body, request -> { });
+    }
+
+    private Answer call(String route, String method, String path, JsonNode body, Consumer<Request.Builder> adjust)
+            throws IOException {
+        RequestBody requestBody = body == null ? (method.equals("GET") ? null : RequestBody.create(new byte[0]))
+                : RequestBody.create(body.toString(), JSON);
+        Request.Builder request = new Request.Builder().url(base + path).method(method, requestBody)
+                .header("Authorization", "Bearer " + token);
+        adjust.accept(request);
+        return answer(route, request.build());
+    }
+
+    private Answer send(String route, String path, RequestBody body) throws IOException {
+        return answer(route, new Request.Builder().url(base + path).post(body).header("Authorization", "Bearer " + token)
+                .build());
+    }
+
+    private Answer answer(String route, Request request) throws IOException {
+        try (Response response = http.newCall(request).execute()) {
+            String raw = response.body().string();
+            Map<String, String> headers = new LinkedHashMap<>();
+            response.headers().names().forEach(name -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+                    response.header(name)));
+            assertThat(document.check(route, response.code(), response.header("Content-Type"), raw))
+                    .as("the answer to " + route + " by the OpenAPI document: " + raw).isEmpty();
+            return new Answer(response.code(), headers, raw, raw.isEmpty() ? null : json.readTree(raw));
+        }
+    }
+}

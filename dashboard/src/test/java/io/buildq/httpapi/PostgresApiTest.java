@@ -1,0 +1,11 @@
+package io.buildq.httpapi;
+
+import io.buildq.testing.TestDatabase;
+
+class PostgresApiTest extends ApiContract {
+
+    @Override
+    TestDatabase.Kind kind() {
+        return TestDatabase.Kind.POSTGRES;
+    }
+}
