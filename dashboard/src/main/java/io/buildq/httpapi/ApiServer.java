@@ -11,13 +11,19 @@ import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.AllowedHosts;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.error.BuildQueueException;
+import io.buildq.push.ProviderAccount;
+import io.buildq.push.PushRequest;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobChange;
 import io.buildq.status.JobSummary;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -41,6 +47,11 @@ public final class ApiServer implements AutoCloseable {
     static final String OPENAPI_PATH = "/v1/openapi.json";
     /** The largest body taken: a template (256 Ki characters, up to 4 bytes each) and its accounts. */
     static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+
+    static final Duration EVENT_POLL = Duration.ofMillis(250);
+    static final Duration EVENT_HEARTBEAT = Duration.ofSeconds(15);
+    /** How long the event stream waits for a change with a lower id to commit before it moves past it. */
+    static final Duration EVENT_GAP_WAIT = Duration.ofSeconds(5);
 
     private final Javalin app;
 
@@ -87,11 +98,13 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.post("/v1/builds", ctx -> routes.submitBuild(ctx, read(ctx, json, BuildSubmission.class)));
             config.routes.get("/v1/builds/{id}", ctx -> routes.build(ctx, id(ctx)));
+            config.routes.post("/v1/builds/{id}/pushes", ctx -> routes.push(ctx, id(ctx), read(ctx, json, Pushes.class)));
             config.routes.get("/v1/jobs/{id}", ctx -> routes.job(ctx, id(ctx)));
             config.routes.post("/v1/jobs/retry-failed", ctx -> routes.retryFailed(ctx,
                     ctx.body().isBlank() ? new RetryFailed(null) : read(ctx, json, RetryFailed.class)));
             config.routes.post("/v1/jobs/{id}/retry", ctx -> routes.retry(ctx, id(ctx)));
             config.routes.post("/v1/jobs/{id}/cancel", ctx -> routes.cancel(ctx, id(ctx)));
+            config.routes.sse("/v1/events", client -> streamChanges(client, queue, json));
             config.routes.exception(ProblemException.class, (e, ctx) -> send(ctx, json, e.problem()));
             config.routes.exception(BuildQueueException.class, (e, ctx) -> send(ctx, json, Problem.of(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -128,6 +141,51 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+    }
+
+    /**
+     * {@code GET /v1/events}: each change of a job as a server-sent event ({@code event: job}, the
+     * change's id as {@code id}, a {@link io.buildq.status.JobChange} as {@code data}), from the
+     * change after {@code Last-Event-ID} (header, or {@code lastEventId} parameter for a first
+     * connection) or, without one, from now. The database is polled every {@link #EVENT_POLL}; a
+     * comment every {@link #EVENT_HEARTBEAT} keeps proxies from closing a quiet stream and finds
+     * clients that left.
+     */
+    private static void streamChanges(SseClient client, BuildQueue queue, ObjectMapper json) {
+        Context ctx = client.ctx();
+        String resume = ctx.header("Last-Event-ID") != null ? ctx.header("Last-Event-ID") : ctx.queryParam("lastEventId");
+        long after;
+        try {
+            after = resume == null || resume.isBlank() ? queue.lastChangeId() : Long.parseLong(resume.trim());
+        } catch (NumberFormatException e) {
+            client.sendEvent("problem", "Last-Event-ID must be an event id this stream sent, was '" + resume + "'", null);
+            return;
+        }
+        ChangeFollower follower = new ChangeFollower(queue, after, EVENT_GAP_WAIT, Clock.systemUTC());
+        client.sendComment("following changes after " + after);
+        long quietSince = System.nanoTime();
+        while (!client.terminated()) {
+            List<JobChange> changes = follower.next();
+            for (JobChange change : changes) {
+                try {
+                    client.sendEvent("job", json.writeValueAsString(change), String.valueOf(change.id()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("a change is always JSON", e);
+                }
+            }
+            if (!changes.isEmpty()) {
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > EVENT_HEARTBEAT.toNanos()) {
+                client.sendComment("still here");
+                quietSince = System.nanoTime();
+            }
+            try {
+                Thread.sleep(EVENT_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void authenticate(Context ctx, ApiTokens tokens) {
@@ -204,6 +262,10 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** The body of {@code POST /v1/builds/{id}/pushes}: the accounts to push the build's images to. */
+    record Pushes(List<BuildSubmission.Account> accounts) {
+    }
+
     /** The body of {@code POST /v1/jobs/retry-failed}: the image whose failed jobs to retry, or all. */
     record RetryFailed(String image) {
     }
@@ -225,6 +287,13 @@ public final class ApiServer implements AutoCloseable {
                     ? queue.build(body.toRequest(key))
                     : queue.buildAndPush(body.toRequest(key), body.providerAccounts());
             ctx.header("Location", "/v1/builds/" + buildId);
+            respond(ctx, 201, queue.status(buildId));
+        }
+
+        void push(Context ctx, UUID buildId, Pushes body) {
+            List<ProviderAccount> accounts = body.accounts() == null ? null
+                    : body.accounts().stream().map(BuildSubmission.Account::toProviderAccount).toList();
+            queue.push(new PushRequest(buildId, accounts));
             respond(ctx, 201, queue.status(buildId));
         }
 

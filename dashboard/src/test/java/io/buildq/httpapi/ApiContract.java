@@ -146,6 +146,33 @@ abstract class ApiContract {
     }
 
     @Test
+    void aCompletedBuildIsPushedOnceToEachAccountAndAnIncompleteOneIsAConflict() throws IOException {
+        JsonNode build = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2"))).body();
+        String buildId = build.get("buildId").asText();
+        ObjectNode pushes = json.createObjectNode();
+        pushes.putArray("accounts").addObject().put("providerName", "ec2-us-east-1").put("target", "ec2")
+                .put("factoryProvider", "ec2-us-east-1").put("credentials", CREDENTIALS);
+
+        Answer early = call("POST /v1/builds/{id}/pushes", "POST", "/v1/builds/" + buildId + "/pushes", pushes);
+        // What a worker writes when factory reports the build COMPLETE.
+        db.execute("UPDATE buildq_job SET status = 'COMPLETE', factory_image_id = 'target-image-1', percent = 100"
+                + " WHERE id = '" + build.at("/targets/0/jobId").asText() + "'");
+        Answer pushed = call("POST /v1/builds/{id}/pushes", "POST", "/v1/builds/" + buildId + "/pushes", pushes);
+        Answer again = call("POST /v1/builds/{id}/pushes", "POST", "/v1/builds/" + buildId + "/pushes", pushes);
+        Answer unknown = call("POST /v1/builds/{id}/pushes", "POST",
+                "/v1/builds/6d1f4c50-0000-4000-8000-000000000000/pushes", pushes);
+
+        assertThat(early.status()).isEqualTo(409);
+        assertThat(early.body().get("type").asText()).isEqualTo("urn:buildq:problem:build-not-complete");
+        assertThat(pushed.status()).isEqualTo(201);
+        assertThat(pushed.body().get("pushes")).singleElement()
+                .satisfies(push -> assertThat(push.get("status").asText()).isEqualTo("QUEUED"));
+        assertThat(again.body().get("pushes")).as("the same account, not pushed twice").hasSize(1);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(pushed.raw()).doesNotContain("SECRET-NEVER-SHOWN");
+    }
+
+    @Test
     void aQueuedJobIsCancelledOnceAndTheSecondCancelOrARetryIsAConflict() throws IOException {
         String jobId = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")))
                 .body().at("/targets/0/jobId").asText();
@@ -274,7 +301,83 @@ abstract class ApiContract {
         assertThat(rebound.body().get("type").asText()).isEqualTo("urn:buildq:problem:unknown-host");
     }
 
+    @Test
+    void aClientThatDisconnectsAndResumesWithLastEventIdMissesNoChange() throws IOException {
+        List<Event> first;
+        try (EventStream stream = events(null)) {
+            JsonNode build = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2", "rhevm"))).body();
+            first = stream.next(2);
+            assertThat(first).extracting(event -> event.data().get("buildId").asText())
+                    .containsOnly(build.get("buildId").asText());
+            assertThat(first).extracting(event -> event.data().get("source").asText()).containsOnly("enqueue");
+        }
+        // Gone: two changes happen while nobody listens.
+        for (Event event : first) {
+            call("POST /v1/jobs/{id}/cancel", "POST", "/v1/jobs/" + event.data().get("jobId").asText() + "/cancel", null);
+        }
+
+        try (EventStream resumed = events(first.get(1).id())) {
+            List<Event> missed = resumed.next(2);
+            assertThat(missed).extracting(event -> event.data().get("status").asText()).containsOnly("CANCELLED");
+            assertThat(missed).extracting(event -> event.data().get("jobId").asText()).containsExactlyElementsOf(
+                    first.stream().map(event -> event.data().get("jobId").asText()).toList());
+            assertThat(Long.parseLong(missed.get(0).id())).isGreaterThan(Long.parseLong(first.get(1).id()));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private record Event(String id, JsonNode data) {
+    }
+
+    /** A server-sent events stream, read line by line as EventSource does. */
+    private final class EventStream implements AutoCloseable {
+        private final Response response;
+
+        EventStream(Response response) {
+            this.response = response;
+        }
+
+        /** The next {@code count} {@code job} events, each checked against the document's JobChange. */
+        List<Event> next(int count) throws IOException {
+            List<Event> events = new java.util.ArrayList<>();
+            String id = null;
+            String data = null;
+            while (events.size() < count) {
+                String line = response.body().source().readUtf8LineStrict();
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("data:")) {
+                    data = line.substring(5).trim();
+                } else if (line.isEmpty() && data != null) {
+                    assertThat(document.checkComponent("JobChange", data)).as(data).isEmpty();
+                    events.add(new Event(id, json.readTree(data)));
+                    id = null;
+                    data = null;
+                }
+            }
+            return events;
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+
+    private EventStream events(String lastEventId) throws IOException {
+        Request.Builder request = new Request.Builder().url(base + "/v1/events").header("Authorization", "Bearer " + token)
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        Response response = http.newBuilder().readTimeout(java.time.Duration.ofSeconds(30)).build()
+                .newCall(request.build()).execute();
+        assertThat(document.check("GET /v1/events", response.code(), response.header("Content-Type"), "")).isEmpty();
+        // The stream's opening comment: from here on, no change can be missed.
+        assertThat(response.body().source().readUtf8LineStrict()).startsWith(": following changes after");
+        return new EventStream(response);
+    }
 
     private ObjectNode build(String image, List<String> targets) {
         ObjectNode body = json.createObjectNode().put("image", image).put("template", Templates.fedora16(image));

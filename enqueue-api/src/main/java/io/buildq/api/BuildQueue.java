@@ -27,6 +27,7 @@ import io.buildq.secret.CredentialCipher;
 import io.buildq.secret.NoSecretKeyException;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
+import io.buildq.status.JobChange;
 import io.buildq.status.JobKind;
 import io.buildq.status.JobQuery;
 import io.buildq.status.JobStatus;
@@ -360,6 +361,33 @@ public final class BuildQueue implements AutoCloseable {
             throw new BuildNotFoundException(jobId);
         }
         return store.history(jobId).stream().map(BuildQueue::view).toList();
+    }
+
+    /**
+     * The change feed: every change of every job with an id above {@code afterId}, oldest first, at
+     * most {@code limit}. Ids are given when a change is written, and transactions commit in their own
+     * order, so a change can appear after one with a higher id has been read (or, if its transaction
+     * rolled back, never): a follower that must miss nothing holds back past a gap for a moment before
+     * it moves on, as the HTTP API's event stream does.
+     */
+    public List<JobChange> changes(long afterId, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be within 1..10000, was " + limit);
+        }
+        return store.changesAfter(afterId, limit).stream()
+                .map(triple -> change((JobHistoryEntry) triple[0], (JobRow) triple[1], (BuildRequestRow) triple[2]))
+                .toList();
+    }
+
+    /** The id of the latest change written, 0 when there is none: where a follower of new changes starts. */
+    public long lastChangeId() {
+        return store.lastChangeId();
+    }
+
+    private static JobChange change(JobHistoryEntry entry, JobRow row, BuildRequestRow request) {
+        return new JobChange(entry.id(), row.id(), request.id(), request.imageId(), request.imageName(), row.kind(),
+                row.target(), row.providerName(), entry.recordedAt(), entry.source(), entry.status(), entry.percent(),
+                entry.activity(), entry.error(), entry.attempt());
     }
 
     @Override

@@ -71,6 +71,15 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs one statement, for a test that sets rows up as no API would. */
+    public void execute(String sql) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     @Override
     public void close() {
         dataSource.close();

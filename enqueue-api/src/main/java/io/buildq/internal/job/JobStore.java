@@ -295,6 +295,27 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
+     * History entries with an id above {@code afterId}, oldest first, each with its job and request
+     * ({@code [JobHistoryEntry, JobRow, BuildRequestRow]}).
+     */
+    public List<Object[]> changesAfter(long afterId, int limit) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("select h, j, r from JobHistoryEntry h, JobRow j, BuildRequestRow r"
+                        + " where h.jobId = j.id and j.requestId = r.id and h.id > :after order by h.id", Object[].class)
+                .setParameter("after", afterId)
+                .setMaxResults(limit)
+                .getResultList());
+    }
+
+    /** The highest history id written so far, 0 when there is none. */
+    public long lastChangeId() {
+        return sessionFactory.fromSession(session -> {
+            Long max = session.createSelectionQuery("select max(h.id) from JobHistoryEntry h", Long.class).getSingleResult();
+            return max == null ? 0L : max;
+        });
+    }
+
+    /**
      * Applies {@code mutation} to the row and, if anything a user sees changed, stamps it and appends a
      * history entry, all in one transaction. Lost races on the row's version are retried with a fresh
      * copy, so the mutation must decide from the row it is given.
