@@ -6,9 +6,7 @@ import io.buildq.dashboard.BuildqDashboard;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
 import io.buildq.httpapi.ApiServer;
-import io.buildq.httpapi.ApiTokens;
 import io.buildq.secret.CredentialCipher;
-import java.time.Clock;
 import java.util.Map;
 import io.buildq.internal.tls.ServerTls;
 import java.nio.file.Path;
@@ -43,6 +41,15 @@ final class DashboardCommand implements Callable<Integer> {
             description = "port of the HTTP API, /v1 (env BUILDQ_API_PORT, default ${DEFAULT-VALUE}); clients need a"
                     + " token from `buildq token create`")
     int apiPort;
+
+    @Option(names = "--iwhd", defaultValue = "${env:BUILDQ_IWHD_URL}",
+            description = "iwhd's root (env BUILDQ_IWHD_URL), for the API's catalog")
+    String iwhdUrl;
+
+    @Option(names = "--iwhd-oauth-key", defaultValue = "${env:BUILDQ_IWHD_OAUTH_KEY}",
+            description = "sign iwhd requests with two-legged OAuth 1.0 (env BUILDQ_IWHD_OAUTH_KEY; the secret only by env"
+                    + " BUILDQ_IWHD_OAUTH_SECRET)")
+    String iwhdOAuthKey;
 
     @Option(names = "--host-name", split = ",", defaultValue = "${env:BUILDQ_DASHBOARD_HOST_NAMES}",
             description = "names the dashboards answer to besides loopback's and the --host address, comma-separated "
@@ -79,10 +86,11 @@ final class DashboardCommand implements Callable<Integer> {
         DashboardSettings statusSettings = settings.withPort(statusPort);
         HikariDataSource dataSource = database.open("buildq-dashboard");
         BuildqDashboard dashboard = BuildqDashboard.start(dataSource, settings);
-        BuildQueue queue = queue(dataSource);
+        CredentialCipher cipher = cipher();
+        BuildQueue queue = queue(dataSource, cipher);
         String jobRunrUrl = settings.scheme() + "://" + host + ":" + dashboard.port();
         StatusServer status = StatusServer.start(queue, statusSettings, jobRunrUrl);
-        ApiServer api = ApiServer.start(queue, new ApiTokens(dataSource, Clock.systemUTC()), settings.withPort(apiPort));
+        ApiServer api = ApiServer.start(queue, dataSource, cipher, settings.withPort(apiPort));
         System.out.println("JobRunr dashboard: " + jobRunrUrl + "/dashboard");
         System.out.println("buildq status page: " + settings.scheme() + "://" + host + ":" + status.port() + "/builds");
         System.out.println("buildq HTTP API: " + settings.scheme() + "://" + host + ":" + api.port() + "/v1 (document:"
@@ -97,17 +105,26 @@ final class DashboardCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The queue the status page and the API enqueue on; it seals the credentials of builds with
-     * accounts when the process has the installation's key (BUILDQ_SECRET_KEY or its file).
-     */
-    private static BuildQueue queue(HikariDataSource dataSource) {
+    /** The installation's key (BUILDQ_SECRET_KEY or its file), to seal credentials with; null without one. */
+    private static CredentialCipher cipher() {
         Map<String, String> environment = System.getenv();
         boolean hasKey = !environment.getOrDefault(CredentialCipher.KEY_VARIABLE, "").isBlank()
                 || !environment.getOrDefault(CredentialCipher.KEY_FILE_VARIABLE, "").isBlank();
+        return hasKey ? CredentialCipher.fromEnvironment(environment) : null;
+    }
+
+    /** The queue the status page and the API enqueue on, reading the catalog from iwhd when given one. */
+    private BuildQueue queue(HikariDataSource dataSource, CredentialCipher cipher) {
         BuildQueue.Builder builder = BuildQueue.builder(dataSource);
-        if (hasKey) {
-            builder.credentialCipher(CredentialCipher.fromEnvironment(environment));
+        if (cipher != null) {
+            builder.credentialCipher(cipher);
+        }
+        if (iwhdUrl != null && !iwhdUrl.isBlank()) {
+            builder.iwhd(iwhdUrl);
+            if (iwhdOAuthKey != null && !iwhdOAuthKey.isBlank()) {
+                builder.iwhdOAuth(iwhdOAuthKey,
+                        WorkerCommand.WorkerOptions.requiredSecret(WorkerCommand.WorkerOptions.IWHD_OAUTH_SECRET_VARIABLE, "--iwhd-oauth-key"));
+            }
         }
         return builder.build();
     }

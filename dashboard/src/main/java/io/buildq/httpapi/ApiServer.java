@@ -10,9 +10,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.AllowedHosts;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.catalog.Catalog;
+import io.buildq.catalog.CatalogEntry;
 import io.buildq.error.BuildQueueException;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
+import io.buildq.secret.CredentialCipher;
 import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobChange;
 import io.buildq.status.JobSummary;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -37,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * buildq's HTTP API, {@code /v1}: the same {@link BuildQueue} the CLI and Conductor's Java code use,
  * for callers that are not on the JVM (Conductor's Rails app, aeolus-image's Ruby tools). Every
- * route but the OpenAPI document needs a bearer token ({@link ApiTokens}); errors are
+ * route but the OpenAPI document needs a bearer token ({@link ApiTokens}); accounts registered by name
+ * keep their credentials sealed ({@link AccountRegistry}); errors are
  * {@link Problem}s. {@code /v1/openapi.json} describes every route, and the contract tests validate
  * every answer against it.
  */
@@ -63,14 +68,17 @@ public final class ApiServer implements AutoCloseable {
      * Starts the API where {@code settings} say (address, port, TLS, the host names it answers to).
      * Off loopback, {@link DashboardSettings} has already required HTTPS or a TLS-terminating proxy.
      */
-    public static ApiServer start(BuildQueue queue, ApiTokens tokens, DashboardSettings settings) {
+    public static ApiServer start(BuildQueue queue, DataSource dataSource, CredentialCipher cipher,
+                                  DashboardSettings settings) {
+        ApiTokens tokens = new ApiTokens(dataSource, Clock.systemUTC());
+        AccountRegistry accounts = new AccountRegistry(dataSource, cipher, Clock.systemUTC());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         byte[] openApi = openApiDocument();
         AllowedHosts hosts = AllowedHosts.of(settings);
-        Routes routes = new Routes(queue, json);
+        Routes routes = new Routes(queue, accounts, json);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
@@ -100,6 +108,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/v1/builds/{id}", ctx -> routes.build(ctx, id(ctx)));
             config.routes.post("/v1/builds/{id}/pushes", ctx -> routes.push(ctx, id(ctx), read(ctx, json, Pushes.class)));
             config.routes.get("/v1/jobs/{id}", ctx -> routes.job(ctx, id(ctx)));
+            config.routes.put("/v1/accounts/{name}", ctx -> routes.putAccount(ctx, ctx.pathParam("name"),
+                    read(ctx, json, AccountBody.class)));
+            config.routes.get("/v1/accounts", routes::accounts);
+            config.routes.get("/v1/images/{id}/catalog", ctx -> routes.catalog(ctx, id(ctx), ctx.queryParams("account")));
             config.routes.post("/v1/jobs/retry-failed", ctx -> routes.retryFailed(ctx,
                     ctx.body().isBlank() ? new RetryFailed(null) : read(ctx, json, RetryFailed.class)));
             config.routes.post("/v1/jobs/{id}/retry", ctx -> routes.retry(ctx, id(ctx)));
@@ -262,6 +274,43 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** The body of {@code PUT /v1/accounts/{name}}: the account, less its name, which the path gives. */
+    record AccountBody(String target, String factoryProvider, String credentials) {
+        @Override
+        public String toString() {
+            return "AccountBody[target=" + target + ", factoryProvider=" + factoryProvider + "]";
+        }
+    }
+
+    /** The registered accounts, as {@code GET /v1/accounts} answers. */
+    record Accounts(List<AccountRegistry.Registered> accounts) {
+    }
+
+    /**
+     * An image's catalog as {@code GET /v1/images/{id}/catalog} answers: each account's state by the
+     * names Conductor's {@code image_status} used, and what is missing.
+     */
+    record CatalogView(UUID imageId, String latestBuildId, List<Entry> entries, Missing missing) {
+
+        record Entry(String providerName, String target, String accountIdentifier, String state, String buildId,
+                     String targetImageId, String providerImageId, String targetIdentifier) {
+        }
+
+        /** @param build the targets to build; @param push the accounts (by name) to push to */
+        record Missing(List<String> build, List<String> push) {
+        }
+
+        static CatalogView of(Catalog catalog) {
+            return new CatalogView(catalog.imageId(), catalog.latestBuildId(), catalog.entries().stream()
+                    .map(entry -> new Entry(entry.providerName(), entry.target(), entry.accountIdentifier(),
+                            entry.state().wireName(), entry.buildId(), entry.targetImageId(), entry.providerImageId(),
+                            entry.targetIdentifier()))
+                    .toList(),
+                    new Missing(catalog.targetsToBuild(),
+                            catalog.accountsToPush().stream().map(CatalogEntry::providerName).toList()));
+        }
+    }
+
     /** The body of {@code POST /v1/builds/{id}/pushes}: the accounts to push the build's images to. */
     record Pushes(List<BuildSubmission.Account> accounts) {
     }
@@ -279,7 +328,39 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** What each route does with the queue. */
-    private record Routes(BuildQueue queue, ObjectMapper json) {
+    private record Routes(BuildQueue queue, AccountRegistry registry, ObjectMapper json) {
+
+        void putAccount(Context ctx, String name, AccountBody body) {
+            ProviderAccount account = new ProviderAccount(name, body.target(), body.factoryProvider(), body.credentials());
+            boolean created = registry.put(account);
+            respond(ctx, created ? 201 : 200, registry.registered(name).orElseThrow());
+        }
+
+        void accounts(Context ctx) {
+            respond(ctx, 200, new Accounts(registry.list()));
+        }
+
+        void catalog(Context ctx, UUID imageId, List<String> names) {
+            if (names.isEmpty()) {
+                throw new ProblemException(Problem.of("invalid-account", "The request is invalid", 422,
+                        "account: name at least one registered account (?account=NAME)", "account"));
+            }
+            List<ProviderAccount> accounts = names.stream().map(name -> registry.open(name).orElseThrow(() ->
+                    new ProblemException(Problem.of("invalid-account", "The request is invalid", 422, "account: no account"
+                            + " is registered as '" + name + "' (PUT /v1/accounts/{name} registers one)", "account"))))
+                    .toList();
+            Catalog catalog;
+            try {
+                catalog = queue.catalog(imageId, accounts);
+            } catch (BuildQueueException e) {
+                if (e.getClass() != BuildQueueException.class) {
+                    throw e;
+                }
+                throw new ProblemException(Problem.of("catalog-unavailable", "The queue cannot do it now", 503,
+                        "this server reads no iwhd: start it with --iwhd URL", null));
+            }
+            respond(ctx, 200, CatalogView.of(catalog));
+        }
 
         void submitBuild(Context ctx, BuildSubmission body) {
             String key = ctx.header("Idempotency-Key");

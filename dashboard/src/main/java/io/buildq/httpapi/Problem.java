@@ -8,6 +8,7 @@ import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.build.InvalidRequestException;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
+import io.buildq.error.RemoteServiceException;
 import io.buildq.push.BuildNotCompleteException;
 import io.buildq.secret.NoSecretKeyException;
 import java.util.Locale;
@@ -48,7 +49,8 @@ public record Problem(String type, String title, int status, String detail, Stri
         if (e instanceof JobNotRetryableException || e instanceof JobNotCancellableException) {
             return of(kind, "The job's state does not allow it", 409, e.getMessage(), null);
         }
-        if (e instanceof QueueUnavailableException || e instanceof NoSecretKeyException) {
+        if (e instanceof QueueUnavailableException || e instanceof NoSecretKeyException
+                || e instanceof RemoteServiceException) {
             return of(kind, "The queue cannot do it now", 503, e.getMessage(), null);
         }
         return of("queue-error", "The queue refused the request", 422, e.getMessage(), null);

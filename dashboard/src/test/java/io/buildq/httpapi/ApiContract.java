@@ -10,6 +10,7 @@ import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.secret.CredentialCipher;
+import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.testing.TestDatabase;
 import io.buildq.testing.Templates;
 import java.io.IOException;
@@ -52,6 +53,7 @@ abstract class ApiContract {
     private TestDatabase db;
     private BuildQueue queue;
     private ApiServer server;
+    private IwhdSimulator iwhd;
     private ApiTokens tokens;
     private String base;
     private String token;
@@ -64,11 +66,12 @@ abstract class ApiContract {
         new BuildqMigrations(db.dataSource()).migrate();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        queue = BuildQueue.builder(db.dataSource())
-                .credentialCipher(CredentialCipher.fromBase64(Base64.getEncoder().encodeToString(key))).build();
+        iwhd = IwhdSimulator.builder().start();
+        CredentialCipher cipher = CredentialCipher.fromBase64(Base64.getEncoder().encodeToString(key));
+        queue = BuildQueue.builder(db.dataSource()).credentialCipher(cipher).iwhd(iwhd.baseUrl()).build();
         tokens = new ApiTokens(db.dataSource(), Clock.systemUTC());
         token = tokens.create("conductor");
-        server = ApiServer.start(queue, tokens, DashboardSettings.loopback(0));
+        server = ApiServer.start(queue, db.dataSource(), cipher, DashboardSettings.loopback(0));
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -76,6 +79,7 @@ abstract class ApiContract {
     void stop() {
         server.close();
         queue.close();
+        iwhd.close();
         db.close();
     }
 
@@ -170,6 +174,38 @@ abstract class ApiContract {
         assertThat(again.body().get("pushes")).as("the same account, not pushed twice").hasSize(1);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(pushed.raw()).doesNotContain("SECRET-NEVER-SHOWN");
+    }
+
+    @Test
+    void anAccountIsRegisteredByNameNeverShownWithItsCredentialsAndUsedForTheCatalog() throws IOException {
+        ObjectNode account = json.createObjectNode().put("target", "ec2").put("factoryProvider", "ec2-us-east-1")
+                .put("credentials", CREDENTIALS);
+        Answer registered = call("PUT /v1/accounts/{name}", "PUT", "/v1/accounts/ec2-us-east-1", account);
+        Answer replaced = call("PUT /v1/accounts/{name}", "PUT", "/v1/accounts/ec2-us-east-1", account);
+        Answer invalid = call("PUT /v1/accounts/{name}", "PUT", "/v1/accounts/rhevm-lab",
+                account.deepCopy().put("credentials", "<credentials/>"));
+        Answer listed = call("GET /v1/accounts", "GET", "/v1/accounts", null);
+        JsonNode build = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2"))).body();
+
+        Answer catalog = call("GET /v1/images/{id}/catalog", "GET",
+                "/v1/images/" + build.get("imageId").asText() + "/catalog?account=ec2-us-east-1", null);
+        Answer unknown = call("GET /v1/images/{id}/catalog", "GET",
+                "/v1/images/" + build.get("imageId").asText() + "/catalog?account=nobody", null);
+
+        assertThat(registered.status()).isEqualTo(201);
+        assertThat(registered.body().get("accountIdentifier").asText()).isEqualTo("AKIA-API-TEST");
+        assertThat(replaced.status()).isEqualTo(200);
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.body().get("field").asText()).isEqualTo("accounts");
+        assertThat(listed.body().get("accounts")).extracting(entry -> entry.get("name").asText())
+                .containsExactly("ec2-us-east-1");
+        assertThat(registered.raw() + replaced.raw() + listed.raw()).doesNotContain("SECRET-NEVER-SHOWN");
+        assertThat(db.count("select count(*) from buildq_account where sealed like '%SECRET%'")).isZero();
+        assertThat(catalog.status()).isEqualTo(200);
+        assertThat(catalog.body().get("entries")).singleElement()
+                .satisfies(entry -> assertThat(entry.get("state").asText()).isEqualTo("building"));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body().get("field").asText()).isEqualTo("account");
     }
 
     @Test
