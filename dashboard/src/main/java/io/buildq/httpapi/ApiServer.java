@@ -10,6 +10,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.buildq.api.BuildQueue;
 import io.buildq.dashboard.AllowedHosts;
 import io.buildq.dashboard.DashboardSettings;
+import io.buildq.build.BuildRequest;
 import io.buildq.catalog.Catalog;
 import io.buildq.catalog.CatalogEntry;
 import io.buildq.error.BuildQueueException;
@@ -25,8 +26,13 @@ import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -112,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
                     read(ctx, json, AccountBody.class)));
             config.routes.get("/v1/accounts", routes::accounts);
             config.routes.get("/v1/images/{id}/catalog", ctx -> routes.catalog(ctx, id(ctx), ctx.queryParams("account")));
+            config.routes.post("/v1/images/{id}/ensure", ctx -> routes.ensure(ctx, id(ctx), read(ctx, json, Ensure.class)));
             config.routes.post("/v1/jobs/retry-failed", ctx -> routes.retryFailed(ctx,
                     ctx.body().isBlank() ? new RetryFailed(null) : read(ctx, json, RetryFailed.class)));
             config.routes.post("/v1/jobs/{id}/retry", ctx -> routes.retry(ctx, id(ctx)));
@@ -274,6 +281,20 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The body of {@code POST /v1/images/{id}/ensure}: the accounts (registered names), and the image's
+     * name and template for a build, should one be needed.
+     */
+    record Ensure(List<String> accounts, String image, String template, String poolFamily) {
+    }
+
+    /**
+     * What ensure enqueued: the build (null if none was needed), the targets it builds, the pushes of
+     * built targets, and the catalog it decided from.
+     */
+    record Ensured(UUID buildId, List<String> built, List<UUID> pushes, CatalogView catalog) {
+    }
+
     /** The body of {@code PUT /v1/accounts/{name}}: the account, less its name, which the path gives. */
     record AccountBody(String target, String factoryProvider, String credentials) {
         @Override
@@ -341,17 +362,51 @@ public final class ApiServer implements AutoCloseable {
         }
 
         void catalog(Context ctx, UUID imageId, List<String> names) {
-            if (names.isEmpty()) {
-                throw new ProblemException(Problem.of("invalid-account", "The request is invalid", 422,
-                        "account: name at least one registered account (?account=NAME)", "account"));
+            respond(ctx, 200, CatalogView.of(catalogOf(imageId, open(names, "account"))));
+        }
+
+        /**
+         * Conductor's "offer to build and push" in one call: builds the targets the accounts need and
+         * the image's latest build lacks, and pushes what is built but not pushed. Asked again, it
+         * enqueues nothing that is under way; two calls at once enqueue one build, since the build's
+         * idempotency key is derived from what the catalog said and what was asked.
+         */
+        void ensure(Context ctx, UUID imageId, Ensure body) {
+            List<ProviderAccount> accounts = open(body.accounts(), "accounts");
+            Catalog catalog = catalogOf(imageId, accounts);
+            UUID buildId = null;
+            List<String> toBuild = catalog.targetsToBuild();
+            if (!toBuild.isEmpty()) {
+                List<ProviderAccount> waiting = accounts.stream().filter(a -> toBuild.contains(a.target())).toList();
+                BuildRequest request = new BuildRequest(body.image(), imageId, body.template(), toBuild,
+                        ensureKey(imageId, catalog, toBuild, waiting, body.template()), body.poolFamily());
+                buildId = queue.buildAndPush(request, waiting);
             }
-            List<ProviderAccount> accounts = names.stream().map(name -> registry.open(name).orElseThrow(() ->
-                    new ProblemException(Problem.of("invalid-account", "The request is invalid", 422, "account: no account"
-                            + " is registered as '" + name + "' (PUT /v1/accounts/{name} registers one)", "account"))))
+            List<UUID> pushes = new ArrayList<>();
+            List<ProviderAccount> toPush = catalog.accountsToPush().stream()
+                    .map(entry -> accounts.stream().filter(a -> a.providerName().equals(entry.providerName())).findFirst()
+                            .orElseThrow())
                     .toList();
-            Catalog catalog;
+            if (!toPush.isEmpty()) {
+                pushes.addAll(queue.push(new PushRequest(UUID.fromString(catalog.latestBuildId()), toPush)));
+            }
+            respond(ctx, 200, new Ensured(buildId, toBuild, pushes, CatalogView.of(catalog)));
+        }
+
+        private List<ProviderAccount> open(List<String> names, String field) {
+            if (names == null || names.isEmpty()) {
+                throw new ProblemException(Problem.of("invalid-account", "The request is invalid", 422,
+                        field + ": name at least one registered account", field));
+            }
+            return names.stream().map(name -> registry.open(name).orElseThrow(() ->
+                    new ProblemException(Problem.of("invalid-account", "The request is invalid", 422, field + ": no account"
+                            + " is registered as '" + name + "' (PUT /v1/accounts/{name} registers one)", field))))
+                    .toList();
+        }
+
+        private Catalog catalogOf(UUID imageId, List<ProviderAccount> accounts) {
             try {
-                catalog = queue.catalog(imageId, accounts);
+                return queue.catalog(imageId, accounts);
             } catch (BuildQueueException e) {
                 if (e.getClass() != BuildQueueException.class) {
                     throw e;
@@ -359,7 +414,22 @@ public final class ApiServer implements AutoCloseable {
                 throw new ProblemException(Problem.of("catalog-unavailable", "The queue cannot do it now", 503,
                         "this server reads no iwhd: start it with --iwhd URL", null));
             }
-            respond(ctx, 200, CatalogView.of(catalog));
+        }
+
+        /** One key per (image, latest build, targets, accounts, template): the same ensure, the same build. */
+        private static String ensureKey(UUID imageId, Catalog catalog, List<String> targets, List<ProviderAccount> accounts,
+                                        String template) {
+            StringBuilder what = new StringBuilder().append(imageId).append('\n').append(catalog.latestBuildId())
+                    .append('\n').append(String.join(",", targets.stream().sorted().toList())).append('\n');
+            accounts.stream().map(a -> a.providerName() + "/" + a.accountIdentifier()).sorted()
+                    .forEach(name -> what.append(name).append(','));
+            what.append('\n').append(template);
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(what.toString().getBytes(StandardCharsets.UTF_8));
+                return "ensure-" + HexFormat.of().formatHex(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
         }
 
         void submitBuild(Context ctx, BuildSubmission body) {
