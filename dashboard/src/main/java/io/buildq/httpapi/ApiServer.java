@@ -108,6 +108,12 @@ public final class ApiServer implements AutoCloseable {
                 if (!ctx.path().equals(OPENAPI_PATH)) {
                     authenticate(ctx, tokens);
                 }
+                // Javalin answers an event stream asked for without this header with an empty 200.
+                String accept = ctx.header("Accept");
+                if (ctx.path().equals("/v1/events") && (accept == null || !accept.contains("text/event-stream"))) {
+                    throw new ProblemException(Problem.of("not-acceptable", "The stream is text/event-stream", 406,
+                            "send Accept: text/event-stream (EventSource does)", null));
+                }
             });
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
             config.routes.post("/v1/builds", ctx -> routes.submitBuild(ctx, read(ctx, json, BuildSubmission.class)));

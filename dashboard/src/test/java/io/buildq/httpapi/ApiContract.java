@@ -412,6 +412,14 @@ abstract class ApiContract {
         }
     }
 
+    @Test
+    void anEventStreamAskedForWithoutItsMediaTypeIsA406NotAnEmptyAnswer() throws IOException {
+        Answer answer = call("GET /v1/events", "GET", "/v1/events", null);
+
+        assertThat(answer.status()).isEqualTo(406);
+        assertThat(answer.body().get("type").asText()).isEqualTo("urn:buildq:problem:not-acceptable");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Event(String id, JsonNode data) {
