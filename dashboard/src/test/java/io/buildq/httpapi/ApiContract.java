@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.buildq.api.BuildQueue;
+import io.buildq.build.BuildRequest;
 import io.buildq.dashboard.DashboardSettings;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.secret.CredentialCipher;
@@ -316,6 +317,41 @@ abstract class ApiContract {
         cases.put("account of a target not built", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
                 .addObject().put("providerName", "r").put("target", "rhevm").put("factoryProvider", "r").put("credentials", CREDENTIALS)});
         cases.put("a field the API does not have", new Object[] {"priority", (Consumer<ObjectNode>) body -> body.put("priority", 9)});
+        cases.put("null image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.putNull("image")});
+        cases.put("NUL in image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "web\u0000")});
+        cases.put("bidi isolate in image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "a\u2067b")});
+        cases.put("zero-width-only image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "\u200b\u200d")});
+        cases.put("line separator in image", new Object[] {"image", (Consumer<ObjectNode>) body -> body.put("image", "a\u2028b")});
+        cases.put("template of the wrong root", new Object[] {"template", (Consumer<ObjectNode>) body -> body.put("template", "<image/>")});
+        cases.put("template too large", new Object[] {"template", (Consumer<ObjectNode>) body -> body.put("template",
+                "<template>" + "x".repeat(BuildRequest.MAX_TEMPLATE_CHARS) + "</template>")});
+        cases.put("too many targets", new Object[] {"targets", (Consumer<ObjectNode>) body -> {
+            ArrayNode targets = body.putArray("targets");
+            for (int i = 0; i < 17; i++) {
+                targets.add("ec2");
+            }
+        }});
+        cases.put("null target", new Object[] {"targets", (Consumer<ObjectNode>) body -> body.putArray("targets").add("ec2").addNull()});
+        cases.put("blank pool family", new Object[] {"poolFamily", (Consumer<ObjectNode>) body -> body.put("poolFamily", " ")});
+        cases.put("pool family too long", new Object[] {"poolFamily", (Consumer<ObjectNode>) body -> body.put("poolFamily", "p".repeat(256))});
+        cases.put("account without a provider name", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", " ").put("target", "ec2").put("factoryProvider", "p").put("credentials", CREDENTIALS)});
+        cases.put("account of an unknown target", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "n").put("target", "azure").put("factoryProvider", "p").put("credentials", CREDENTIALS)});
+        cases.put("account without a factory provider", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "n").put("target", "ec2").put("factoryProvider", "").put("credentials", CREDENTIALS)});
+        cases.put("credentials not XML", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "n").put("target", "ec2").put("factoryProvider", "p")
+                .put("credentials", "<provider_credentials><access_key>AKIA SECRET</provider_credentials>")});
+        cases.put("credentials of the wrong root", new Object[] {"accounts", (Consumer<ObjectNode>) body -> body.putArray("accounts")
+                .addObject().put("providerName", "n").put("target", "ec2").put("factoryProvider", "p").put("credentials", "<credentials/>")});
+        cases.put("one account twice", new Object[] {"accounts", (Consumer<ObjectNode>) body -> {
+            ArrayNode accounts = body.putArray("accounts");
+            for (int i = 0; i < 2; i++) {
+                accounts.addObject().put("providerName", "n").put("target", "ec2").put("factoryProvider", "p")
+                        .put("credentials", CREDENTIALS);
+            }
+        }});
         return cases.entrySet().stream().map(entry -> Arguments.of(entry.getKey(), entry.getValue()[0], entry.getValue()[1]));
     }
 
@@ -332,6 +368,19 @@ abstract class ApiContract {
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.body().get("field").asText()).isEqualTo(field);
+        assertThat(refused.raw()).doesNotContain("SECRET");
+        assertThat(counts()).isEqualTo(before);
+    }
+
+    @Test
+    void anIdempotencyKeyHeaderTheJavaApiRefusesIsA422NamingIt() throws IOException {
+        String before = counts();
+
+        Answer refused = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2")),
+                request -> request.header("Idempotency-Key", "k".repeat(256)));
+
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().get("field").asText()).isEqualTo("idempotencyKey");
         assertThat(counts()).isEqualTo(before);
     }
 
