@@ -278,6 +278,27 @@ abstract class ApiContract {
     }
 
     @Test
+    void aFailedJobIsRetriedAsItsNextAttemptAndRetryFailedRetriesTheRestOfTheImage() throws IOException {
+        JsonNode build = call("POST /v1/builds", "POST", "/v1/builds", build("web", List.of("ec2", "rhevm"))).body();
+        String ec2 = build.at("/targets/0/jobId").asText();
+        String rhevm = build.at("/targets/1/jobId").asText();
+        // What a worker writes when factory reports FAILED.
+        db.execute("UPDATE buildq_job SET status = 'FAILED', error = 'No plugin .info file loaded for target: x'"
+                + " WHERE id IN ('" + ec2 + "', '" + rhevm + "')");
+
+        Answer retried = call("POST /v1/jobs/{id}/retry", "POST", "/v1/jobs/" + ec2 + "/retry", null);
+        Answer rest = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed",
+                json.createObjectNode().put("image", "web"));
+
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.body().get("status").asText()).isEqualTo("QUEUED");
+        assertThat(retried.body().get("attempt").asInt()).isEqualTo(2);
+        assertThat(rest.body().get("retried")).extracting(JsonNode::asText).containsExactly(rhevm);
+        assertThat(call("GET /v1/jobs/{id}", "GET", "/v1/jobs/" + rhevm, null).body().at("/job/attempt").asInt())
+                .isEqualTo(2);
+    }
+
+    @Test
     void retryFailedWithNothingFailedRetriesNothing() throws IOException {
         Answer all = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed", null);
         Answer oneImage = call("POST /v1/jobs/retry-failed", "POST", "/v1/jobs/retry-failed",
