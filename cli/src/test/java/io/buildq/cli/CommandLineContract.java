@@ -8,6 +8,7 @@ import io.buildq.migrations.BuildqMigrations;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.sim.factory.FactorySimulator;
 import io.buildq.sim.http.FaultSettings;
+import io.buildq.sim.http.FaultSettings;
 import io.buildq.sim.iwhd.IwhdSimulator;
 import io.buildq.testing.TestDatabase;
 import io.buildq.worker.BuildqWorker;
@@ -139,12 +140,20 @@ abstract class CommandLineContract {
 
     @Test
     void watchPrintsALinePerChangeAndExitsWithTheOutcome() {
-        Run build = run("build", "--image", "watched", "--template", path("rhevm-fails.tdl"), "--target", "ec2",
-                "--target", "rhevm");
-        assertThat(build.exitCode()).isZero();
-        String buildId = build.out().strip();
-
-        Run watch = run("watch", buildId, "--every-millis", "100");
+        // Factory answers each request a second late, so that the builds are still under way when the
+        // watch starts: on PostgreSQL a worker picks a build up in milliseconds, and the 50 ms steps
+        // would otherwise be over before the watch's first look.
+        factory.faults().set(FaultSettings.none().withLatency(Duration.ofSeconds(1)));
+        Run build;
+        Run watch;
+        try {
+            build = run("build", "--image", "watched", "--template", path("rhevm-fails.tdl"), "--target", "ec2",
+                    "--target", "rhevm");
+            assertThat(build.exitCode()).isZero();
+            watch = run("watch", build.out().strip(), "--every-millis", "100");
+        } finally {
+            factory.faults().set(FaultSettings.none());
+        }
 
         assertThat(watch.exitCode()).isEqualTo(1);
         List<String> lines = watch.out().lines().toList();
