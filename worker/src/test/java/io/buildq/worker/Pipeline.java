@@ -107,16 +107,32 @@ final class Pipeline implements AutoCloseable {
 
     /** What JobRunr's dashboard does on Delete: the job becomes DELETED, no filter runs. */
     void deleteInJobRunr(UUID jobId) {
-        org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
-        job.delete("Deleted from the dashboard");
-        jobRunr.save(job);
+        saveInJobRunr(jobId, job -> job.delete("Deleted from the dashboard"));
     }
 
     /** What JobRunr's dashboard does on Requeue: the job goes back to ENQUEUED, no filter runs. */
     void requeueInJobRunr(UUID jobId) {
-        org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
-        job.enqueue();
-        jobRunr.save(job);
+        saveInJobRunr(jobId, org.jobrunr.jobs.Job::enqueue);
+    }
+
+    /**
+     * Reads, changes and saves a job as JobRunr's dashboard does. A running job is saved by its worker
+     * too (progress, heartbeats), and JobRunr refuses a save over a newer version: the operator's click
+     * then fails and is made again, as here, on a fresh copy (a few times at most).
+     */
+    private void saveInJobRunr(UUID jobId, java.util.function.Consumer<org.jobrunr.jobs.Job> change) {
+        for (int attempt = 1; ; attempt++) {
+            org.jobrunr.jobs.Job job = jobRunr.getJobById(jobId);
+            change.accept(job);
+            try {
+                jobRunr.save(job);
+                return;
+            } catch (org.jobrunr.storage.ConcurrentJobModificationException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Whether factory still has the image's record, asked by GET as any client would. */
