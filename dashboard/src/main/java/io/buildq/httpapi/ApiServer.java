@@ -14,6 +14,7 @@ import io.buildq.build.BuildRequest;
 import io.buildq.catalog.Catalog;
 import io.buildq.catalog.CatalogEntry;
 import io.buildq.error.BuildQueueException;
+import io.buildq.internal.health.HealthCheck;
 import io.buildq.push.ProviderAccount;
 import io.buildq.push.PushRequest;
 import io.buildq.secret.CredentialCipher;
@@ -33,7 +34,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -65,9 +69,11 @@ public final class ApiServer implements AutoCloseable {
     static final Duration EVENT_GAP_WAIT = Duration.ofSeconds(5);
 
     private final Javalin app;
+    private final HealthCheck health;
 
-    private ApiServer(Javalin app) {
+    private ApiServer(Javalin app, HealthCheck health) {
         this.app = app;
+        this.health = health;
     }
 
     /**
@@ -78,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
                                   DashboardSettings settings) {
         ApiTokens tokens = new ApiTokens(dataSource, Clock.systemUTC());
         AccountRegistry accounts = new AccountRegistry(dataSource, cipher, Clock.systemUTC());
+        HealthCheck health = new HealthCheck(dataSource, Duration.ofSeconds(2));
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -98,6 +105,9 @@ public final class ApiServer implements AutoCloseable {
                 return connector;
             });
             config.routes.before(ctx -> {
+                if (ctx.path().startsWith("/health/")) {
+                    return; // probes come by the pod's address and carry no token; they read nothing of the queue
+                }
                 // DNS rebinding: a name the API does not serve reads nothing, token or not.
                 if (!hosts.allowsHost(ctx.header("Host"))) {
                     throw new ProblemException(Problem.of("unknown-host", "Unknown host", 400,
@@ -116,6 +126,14 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             config.routes.get(OPENAPI_PATH, ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/health/live", ctx -> ctx.contentType("application/json").result("{\"status\":\"live\"}"));
+            config.routes.get("/health/ready", ctx -> {
+                HealthCheck.Report report = health.ready();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("status", report.ready() ? "ready" : "not ready");
+                body.put("checks", new TreeMap<>(report.checks()));
+                ctx.status(report.ready() ? 200 : 503).contentType("application/json").result(json.writeValueAsBytes(body));
+            });
             config.routes.post("/v1/builds", ctx -> routes.submitBuild(ctx, read(ctx, json, BuildSubmission.class)));
             config.routes.get("/v1/builds/{id}", ctx -> routes.build(ctx, id(ctx)));
             config.routes.post("/v1/builds/{id}/pushes", ctx -> routes.push(ctx, id(ctx), read(ctx, json, Pushes.class)));
@@ -156,7 +174,7 @@ public final class ApiServer implements AutoCloseable {
         }
         log.info("buildq HTTP API at {}://{}:{}/v1 (document: {})", settings.scheme(), settings.host(), app.port(),
                 OPENAPI_PATH);
-        return new ApiServer(app);
+        return new ApiServer(app, health);
     }
 
     public int port() {
@@ -166,6 +184,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        health.close();
     }
 
     /**

@@ -102,6 +102,17 @@ abstract class ApiContract {
     }
 
     @Test
+    void probesAnswerWithoutATokenOrAServedHostName() throws IOException {
+        Consumer<Request.Builder> asAProbe = request -> request.removeHeader("Authorization").header("Host", "10.0.0.7:8081");
+        Answer live = call("GET /health/live", "GET", "/health/live", null, asAProbe);
+        Answer ready = call("GET /health/ready", "GET", "/health/ready", null, asAProbe);
+
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body().at("/checks/database").asText()).isEqualTo("ok");
+    }
+
+    @Test
     void theDocumentIsServedWithoutATokenAndIsOpenApi31() throws IOException {
         Answer answer = call("GET /v1/openapi.json", "GET", "/v1/openapi.json", null, request -> request.removeHeader("Authorization"));
 

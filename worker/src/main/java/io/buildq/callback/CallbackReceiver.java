@@ -2,6 +2,7 @@ package io.buildq.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.factory.FactoryClient;
@@ -87,6 +88,11 @@ public final class CallbackReceiver implements AutoCloseable {
         return publicBase.getScheme() + "://" + USER + ":" + tokens.token(collection, jobId, attempt) + "@"
                 + publicBase.getRawAuthority()
                 + stripTrailingSlash(publicBase.getRawPath()) + "/callbacks/" + collection + "/" + jobId + "/" + attempt;
+    }
+
+    /** Serves {@code handler} at {@code path} too: the listener carries the worker's health probes. */
+    public void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     public int port() {

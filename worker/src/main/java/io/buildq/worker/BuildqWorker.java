@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.callback.CallbackTokens;
+import io.buildq.health.HealthEndpoints;
+import io.buildq.internal.health.HealthCheck;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.MarkedImages;
 import io.buildq.internal.iwhd.IwhdClient;
@@ -83,10 +85,15 @@ public final class BuildqWorker implements AutoCloseable {
     private final ClaimGuard claims;
     private final EnqueueNotifications notifications;
     private final ServerWatchdog watchdog;
+    private final HealthCheck health;
+    /** How long a health probe's check of the database may take before it counts as failed. */
+    static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
 
     private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
                          ProgressWriter progress, BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
-                         ClaimGuard claims, EnqueueNotifications notifications, ServerWatchdog watchdog) {
+                         ClaimGuard claims, EnqueueNotifications notifications, ServerWatchdog watchdog,
+                         HealthCheck health) {
+        this.health = health;
         this.store = store;
         this.storageProvider = storageProvider;
         this.http = http;
@@ -180,6 +187,10 @@ public final class BuildqWorker implements AutoCloseable {
         // Swept once any call of a row's start is surely over: the client's whole call timeout, twice.
         FactorySweeper sweeper = new FactorySweeper(store, sweeps, builds, pushes, settings.httpTimeout().multipliedBy(4));
         reconcilerTimer.scheduleWithFixedDelay(sweeper, period, period, TimeUnit.MILLISECONDS);
+        HealthCheck health = new HealthCheck(dataSource, HEALTH_BOUND).require("jobrunr", server::isRunning);
+        HealthEndpoints endpoints = new HealthEndpoints(health);
+        callbacks.serve(HealthEndpoints.LIVE, endpoints.live());
+        callbacks.serve(HealthEndpoints.READY, endpoints.ready());
         ServerWatchdog watchdog = new ServerWatchdog(server);
         long watch = settings.queuePollInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(watchdog, watch, watch, TimeUnit.MILLISECONDS);
@@ -187,7 +198,7 @@ public final class BuildqWorker implements AutoCloseable {
                 settings.workers(), settings.factoryUrl(), settings.factorySlots(), settings.iwhdUrl(),
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
-                notifications, watchdog);
+                notifications, watchdog, health);
     }
 
     /**
@@ -274,6 +285,7 @@ public final class BuildqWorker implements AutoCloseable {
         pickup.close();
         server.stop();
         callbacks.close();
+        health.close();
         progress.close();
         storageProvider.close();
         store.close();

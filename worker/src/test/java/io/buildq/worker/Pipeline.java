@@ -91,6 +91,11 @@ final class Pipeline implements AutoCloseable {
         return worker;
     }
 
+    /** The running worker, or null. */
+    BuildqWorker worker() {
+        return worker;
+    }
+
     void stopWorker() {
         worker.close();
         worker = null;
