@@ -5,6 +5,7 @@ import io.buildq.baseimage.SharedBaseImages;
 import io.buildq.callback.CallbackReceiver;
 import io.buildq.callback.CallbackTokens;
 import io.buildq.health.HealthEndpoints;
+import io.buildq.health.Reachability;
 import io.buildq.internal.health.HealthCheck;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.MarkedImages;
@@ -127,7 +128,8 @@ public final class BuildqWorker implements AutoCloseable {
                 .readTimeout(settings.httpTimeout())
                 .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
-        FactoryClient factory = new FactoryClient(factoryHttp(http, settings), new ObjectMapper(), settings.factoryUrl());
+        OkHttpClient factoryHttp = factoryHttp(http, settings);
+        FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
         MarkedImages markedImages = new MarkedImages(factory);
         OkHttpClient iwhdHttp = settings.iwhdOAuthKey() == null ? http : http.newBuilder()
                 .addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(), Clock.systemUTC()))
@@ -187,7 +189,9 @@ public final class BuildqWorker implements AutoCloseable {
         // Swept once any call of a row's start is surely over: the client's whole call timeout, twice.
         FactorySweeper sweeper = new FactorySweeper(store, sweeps, builds, pushes, settings.httpTimeout().multipliedBy(4));
         reconcilerTimer.scheduleWithFixedDelay(sweeper, period, period, TimeUnit.MILLISECONDS);
-        HealthCheck health = new HealthCheck(dataSource, HEALTH_BOUND).require("jobrunr", server::isRunning);
+        HealthCheck health = new HealthCheck(dataSource, HEALTH_BOUND).require("jobrunr", server::isRunning)
+                .report("factory", Reachability.of(factoryHttp, settings.factoryUrl(), HEALTH_BOUND))
+                .report("iwhd", Reachability.of(iwhdHttp, settings.iwhdUrl(), HEALTH_BOUND));
         HealthEndpoints endpoints = new HealthEndpoints(health);
         callbacks.serve(HealthEndpoints.LIVE, endpoints.live());
         callbacks.serve(HealthEndpoints.READY, endpoints.ready());

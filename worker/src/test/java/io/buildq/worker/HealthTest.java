@@ -31,6 +31,13 @@ class HealthTest {
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.body().at("/checks/database").asText()).isEqualTo("ok");
             assertThat(ready.body().at("/checks/jobrunr").asText()).isEqualTo("running");
+            assertThat(ready.body().at("/checks/factory").asText()).startsWith("reachable");
+            assertThat(ready.body().at("/checks/iwhd").asText()).startsWith("reachable");
+
+            pipeline.iwhd.close(); // iwhd down: reported, and the worker stays ready (it waits iwhd out)
+            Probe withoutIwhd = get(base + "/health/ready");
+            assertThat(withoutIwhd.status()).isEqualTo(200);
+            assertThat(withoutIwhd.body().at("/checks/iwhd").asText()).startsWith("unreachable");
 
             try {
                 PostgresServer.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
