@@ -302,7 +302,10 @@ class SecuritySuiteIT {
         List<String> listeners = new ArrayList<>();
         List<String> beyondLoopback = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table)).subList(1, Files.readAllLines(Path.of(table)).size())) {
+            // One read per table: the kernel's table changes between reads (CI once failed on a second
+            // read shorter than the first).
+            List<String> rows = Files.readAllLines(Path.of(table));
+            for (String line : rows.subList(1, rows.size())) {
                 String[] fields = line.trim().split("\\s+");
                 if (fields[3].equals("0A") && inodes.contains(fields[9])) { // 0A: LISTEN
                     InetAddress address = procAddress(fields[1].substring(0, fields[1].indexOf(':')));
