@@ -77,6 +77,9 @@ final class DashboardCommand implements Callable<Integer> {
                     + "(env BUILDQ_DASHBOARD_TLS_BY_PROXY); without it or --tls-cert, a non-loopback --host is refused")
     boolean tlsByProxy;
 
+    @picocli.CommandLine.Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         List<String> names = hostNames == null ? List.of() : hostNames.stream().filter(name -> !name.isBlank()).toList();
@@ -91,11 +94,15 @@ final class DashboardCommand implements Callable<Integer> {
         String jobRunrUrl = settings.scheme() + "://" + host + ":" + dashboard.port();
         StatusServer status = StatusServer.start(queue, statusSettings, jobRunrUrl);
         ApiServer api = ApiServer.start(queue, dataSource, cipher, settings.withPort(apiPort));
+        MetricsOptions.Served served = metrics.enabled() ? metrics.start(dataSource) : null;
         System.out.println("JobRunr dashboard: " + jobRunrUrl + "/dashboard");
         System.out.println("buildq status page: " + settings.scheme() + "://" + host + ":" + status.port() + "/builds");
         System.out.println("buildq HTTP API: " + settings.scheme() + "://" + host + ":" + api.port() + "/v1 (document:"
                 + " /v1/openapi.json)");
         Processes.runUntilStopped(() -> {
+            if (served != null) {
+                served.close();
+            }
             api.close();
             status.close();
             dashboard.close();

@@ -19,6 +19,7 @@ import io.buildq.status.BuildStatus;
 import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import io.buildq.tls.FactoryTrust;
+import io.buildq.telemetry.WorkerMeters;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
 import java.io.PrintWriter;
@@ -89,6 +90,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--iwhd-port", defaultValue = "9090", description = "iwhd simulator port (default ${DEFAULT-VALUE})")
     int iwhdPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9400", description = "Prometheus metrics port (default ${DEFAULT-VALUE})")
+    int metricsPort;
+
     @Option(names = "--callback-port", defaultValue = "8076", description = "worker's callback port (default ${DEFAULT-VALUE})")
     int callbackPort;
 
@@ -149,7 +153,9 @@ final class DemoCommand implements Callable<Integer> {
                         .withFactoryOAuth(DEMO_OAUTH_KEY, factorySecret)
                         .withIwhdOAuth(DEMO_OAUTH_KEY, iwhdSecret);
             }
-            BuildqWorker worker = BuildqWorker.start(dataSource, workerSettings, cipher);
+            MetricsOptions.Served metrics = MetricsOptions.serve(dataSource, new InetSocketAddress("127.0.0.1", metricsPort));
+            running.add(0, metrics);
+            BuildqWorker worker = BuildqWorker.start(dataSource, workerSettings, cipher, WorkerMeters.on(metrics.registry()));
             running.add(0, worker);
             BuildqDashboard dashboard = BuildqDashboard.start(dataSource, DashboardSettings.loopback(dashboardPort));
             running.add(0, dashboard);
@@ -174,6 +180,7 @@ final class DemoCommand implements Callable<Integer> {
                       status page         http://127.0.0.1:%d/builds   (retry and cancel from here too)
                       factory simulator   %s   (%s)
                       iwhd simulator      %s   (%s)
+                      metrics             http://127.0.0.1:%d/metrics   (Prometheus text format)
                       database            %s   (user buildq, password in %s)
 
                     Enqueued build %s of image demo-web-server for ec2 and rhevm, each to be pushed to
@@ -185,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
                     """, dashboard.port(), status.port(), factory.baseUrl(),
                     stock ? "stock install: HTTPS with certificate " + SelfSignedCertificate.sha256Hex(factory.certificate())
                             + ", OAuth on, GET shows what factory saved" : "verbose: live progress over GET",
-                    iwhd.baseUrl(), stock ? "OAuth on" : "no OAuth, as iwhd 0.96", url,
+                    iwhd.baseUrl(), stock ? "OAuth on" : "no OAuth, as iwhd 0.96", metrics.server().port(), url,
                     dataDir.resolve(DemoDatabase.PASSWORD_FILE), buildId);
             out.flush();
             ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor();

@@ -3,6 +3,7 @@ package io.buildq.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import io.buildq.build.TargetNames;
 import io.buildq.retry.Backoff;
+import io.buildq.telemetry.WorkerMeters;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.tls.FactoryTrust;
 import io.buildq.worker.BuildqWorker;
@@ -33,6 +34,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Override
     public Integer call() {
         Map<String, String> environment = System.getenv();
@@ -42,13 +46,18 @@ final class WorkerCommand implements Callable<Integer> {
         }
         WorkerSettings settings = worker.settings();
         HikariDataSource dataSource = database.open("buildq-worker");
-        BuildqWorker running = BuildqWorker.start(dataSource, settings, cipher);
+        MetricsOptions.Served served = metrics.enabled() ? metrics.start(dataSource) : null;
+        BuildqWorker running = BuildqWorker.start(dataSource, settings, cipher,
+                served == null ? WorkerMeters.off() : WorkerMeters.on(served.registry()));
         if (cipher == null) {
             log.warn("No BUILDQ_SECRET_KEY (or BUILDQ_SECRET_KEY_FILE): this worker builds, and fails pushes for want"
                     + " of a key to open their credentials");
         }
         Processes.runUntilStopped(() -> {
             running.close();
+            if (served != null) {
+                served.close();
+            }
             dataSource.close();
         });
         return 0;

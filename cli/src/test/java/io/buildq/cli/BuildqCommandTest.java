@@ -130,10 +130,11 @@ class BuildqCommandTest {
     @Test
     void theDemoBuildsTheSampleImageOneTargetSucceedingAndOneFailingWithFactorysError(@TempDir Path dataDir) {
         Run run = run("demo", "--data-dir", dataDir.toString(), "--dashboard-port", "0", "--factory-port", "0",
-                "--iwhd-port", "0", "--callback-port", "0", "--status-port", "0", "--step-millis", "50", "--exit-when-done");
+                "--iwhd-port", "0", "--callback-port", "0", "--metrics-port", "0", "--status-port", "0", "--step-millis", "50", "--exit-when-done");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("JobRunr dashboard   http://127.0.0.1:")
+                .containsPattern("metrics +http://127\\.0\\.0\\.1:[1-9]\\d*/metrics")
                 .containsPattern("build ec2 +COMPLETE +100%")
                 .containsPattern("build rhevm +FAILED")
                 .contains("error: ImageFactoryException: Failed to customize the image for target rhevm")

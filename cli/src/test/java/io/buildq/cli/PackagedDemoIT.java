@@ -43,7 +43,7 @@ class PackagedDemoIT {
         Path output = dataDir.resolve("demo.out");
         Process demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "demo", "--data-dir", dataDir.resolve("data").toString(), "--dashboard-port", "0",
-                "--status-port", "0", "--factory-port", "0", "--iwhd-port", "0", "--callback-port", "0",
+                "--status-port", "0", "--factory-port", "0", "--iwhd-port", "0", "--callback-port", "0", "--metrics-port", "0",
                 "--step-millis", "50", "--exit-when-done", "--stock"))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())

@@ -82,7 +82,7 @@ class SecuritySuiteIT {
         demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "buildq.jar").toString(), "demo",
                 "--data-dir", directory.resolve("data").toString(), "--dashboard-port", "0", "--status-port", "0",
-                "--factory-port", "0", "--iwhd-port", "0", "--callback-port", "0", "--step-millis", "1500"))
+                "--factory-port", "0", "--iwhd-port", "0", "--callback-port", "0", "--metrics-port", "0", "--step-millis", "1500"))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 

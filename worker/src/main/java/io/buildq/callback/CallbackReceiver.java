@@ -10,6 +10,7 @@ import io.buildq.factory.FactoryImage;
 import io.buildq.internal.job.ChangeSource;
 import io.buildq.internal.tls.ServerTls;
 import io.buildq.progress.ProgressWriter;
+import io.buildq.telemetry.WorkerMeters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,6 +49,7 @@ public final class CallbackReceiver implements AutoCloseable {
     private final FactoryClient factory;
     private final URI publicBase;
     private final CallbackTokens tokens;
+    private final WorkerMeters meters;
 
     /**
      * @param bind       the address and port to listen on (port 0 picks one)
@@ -55,7 +57,8 @@ public final class CallbackReceiver implements AutoCloseable {
      * @param tls        the listener's certificate and key for HTTPS, or null for plain HTTP
      */
     public CallbackReceiver(InetSocketAddress bind, URI publicBase, ServerTls tls, CallbackTokens tokens,
-                            ProgressWriter progress, FactoryClient factory) {
+                            ProgressWriter progress, FactoryClient factory, WorkerMeters meters) {
+        this.meters = meters;
         this.progress = progress;
         this.factory = factory;
         this.tokens = tokens;
@@ -122,6 +125,7 @@ public final class CallbackReceiver implements AutoCloseable {
             }
             if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"), collection, jobId, attempt)) {
                 log.warn("Refused a factory callback for job {} attempt {} without its token", jobId, attempt);
+                meters.callbackRefused();
                 respond(exchange, 401);
                 return;
             }

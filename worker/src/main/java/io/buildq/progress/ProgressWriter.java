@@ -5,6 +5,7 @@ import io.buildq.internal.job.ChangeSource;
 import io.buildq.internal.job.FactoryStatus;
 import io.buildq.internal.job.JobRow;
 import io.buildq.internal.job.JobStore;
+import io.buildq.telemetry.WorkerMeters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +34,7 @@ public final class ProgressWriter implements AutoCloseable {
     private final JobStore store;
     private final ProgressSignals signals;
     private final Duration progressInterval;
+    private final WorkerMeters meters;
     private final Map<UUID, Throttle> throttles = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "buildq-progress-flush");
@@ -41,7 +43,8 @@ public final class ProgressWriter implements AutoCloseable {
     });
 
     /** @param progressInterval how often a job's percentage and activity are written at the most */
-    public ProgressWriter(JobStore store, ProgressSignals signals, Duration progressInterval) {
+    public ProgressWriter(JobStore store, ProgressSignals signals, Duration progressInterval, WorkerMeters meters) {
+        this.meters = meters;
         this.store = store;
         this.signals = signals;
         this.progressInterval = progressInterval;
@@ -55,6 +58,7 @@ public final class ProgressWriter implements AutoCloseable {
      * @param attempt the attempt the report belongs to; reports from an earlier attempt are dropped
      */
     public void record(UUID jobId, int attempt, FactoryImage report, ChangeSource source) {
+        meters.factoryReport(source);
         if (progressInterval.isZero()) {
             write(jobId, attempt, report, source);
             return;

@@ -28,7 +28,10 @@ import io.buildq.registration.IwhdRegistrar;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.slots.FactorySlots;
 import io.buildq.sweep.FactorySweeps;
+import io.buildq.telemetry.PickupLatency;
+import io.buildq.telemetry.WorkerMeters;
 import io.buildq.tls.FactoryTrust;
+import io.buildq.metrics.HttpCallMeter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -43,6 +46,8 @@ import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
+import org.jobrunr.server.metrics.BackgroundJobServerMetricsBinder;
+import org.jobrunr.storage.metrics.StorageProviderMetricsBinder;
 import org.jobrunr.server.threadpool.PlatformThreadPoolJobRunrExecutor;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
@@ -87,14 +92,16 @@ public final class BuildqWorker implements AutoCloseable {
     private final EnqueueNotifications notifications;
     private final ServerWatchdog watchdog;
     private final HealthCheck health;
+    private final List<AutoCloseable> jobRunrMetrics;
     /** How long a health probe's check of the database may take before it counts as failed. */
     static final Duration HEALTH_BOUND = Duration.ofSeconds(2);
 
     private BuildqWorker(JobStore store, StorageProvider storageProvider, OkHttpClient http, CallbackReceiver callbacks,
                          ProgressWriter progress, BackgroundJobServer server, ScheduledExecutorService reconcilerTimer, PickupTrigger pickup,
                          ClaimGuard claims, EnqueueNotifications notifications, ServerWatchdog watchdog,
-                         HealthCheck health) {
+                         HealthCheck health, List<AutoCloseable> jobRunrMetrics) {
         this.health = health;
+        this.jobRunrMetrics = jobRunrMetrics;
         this.store = store;
         this.storageProvider = storageProvider;
         this.http = http;
@@ -119,6 +126,16 @@ public final class BuildqWorker implements AutoCloseable {
      * @param cipher opens the credentials pushes were enqueued with (the enqueuer's key); null to build only
      */
     public static BuildqWorker start(DataSource dataSource, WorkerSettings settings, CredentialCipher cipher) {
+        return start(dataSource, settings, cipher, WorkerMeters.off());
+    }
+
+    /**
+     * Starts a worker that records its meters, and JobRunr's, into {@code meters}' registry; serve
+     * that registry with {@code io.buildq.metrics.MetricsServer} (what {@code buildq worker
+     * --metrics-port} does).
+     */
+    public static BuildqWorker start(DataSource dataSource, WorkerSettings settings, CredentialCipher cipher,
+                                     WorkerMeters meters) {
         new BuildqMigrations(dataSource).verify();
         JobStore store = JobStore.open(dataSource, Clock.systemUTC());
         JsonMapper jsonMapper = JobRunrStorage.jsonMapper();
@@ -128,25 +145,30 @@ public final class BuildqWorker implements AutoCloseable {
                 .readTimeout(settings.httpTimeout())
                 .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
-        OkHttpClient factoryHttp = factoryHttp(http, settings);
+        OkHttpClient factoryHttp = factoryHttp(http, settings).newBuilder()
+                .addInterceptor(new HttpCallMeter(meters.registry(), "factory")).build();
         FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
         MarkedImages markedImages = new MarkedImages(factory);
-        OkHttpClient iwhdHttp = settings.iwhdOAuthKey() == null ? http : http.newBuilder()
-                .addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(), Clock.systemUTC()))
-                .build();
+        OkHttpClient.Builder iwhdBuilder = http.newBuilder().addInterceptor(new HttpCallMeter(meters.registry(), "iwhd"));
+        if (settings.iwhdOAuthKey() != null) {
+            iwhdBuilder.addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(),
+                    Clock.systemUTC()));
+        }
+        OkHttpClient iwhdHttp = iwhdBuilder.build();
         IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(iwhdHttp, settings.iwhdUrl()), settings.targetNames());
         ProgressSignals signals = new ProgressSignals();
-        ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL);
+        ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL, meters);
         CallbackReceiver callbacks = new CallbackReceiver(settings.callbackBind(), settings.callbackUrl(),
-                settings.callbackTls(), new CallbackTokens(new InstallationSecrets(dataSource).callbackSigningKey()), progress, factory);
+                settings.callbackTls(), new CallbackTokens(new InstallationSecrets(dataSource).callbackSigningKey()), progress, factory, meters);
         ImageFollower follower = new ImageFollower(store, progress, signals, settings.factoryPollInterval(),
                 settings.buildDeadline(), SAVE_WAIT);
         PickupTrigger pickup = new PickupTrigger();
         JobEnqueuer enqueuer = new JobEnqueuer(storageProvider, jobId -> pickup.signal());
         FactorySlots slots = new FactorySlots(store, enqueuer, settings.factoryUrl(), settings.factorySlots(), SLOT_RECHECK);
+        meters.factorySlots(settings.factoryUrl(), settings.factorySlots());
         FactorySweeps sweeps = new FactorySweeps(dataSource, Clock.systemUTC());
         FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots, enqueuer,
-                sweeps);
+                sweeps, meters);
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
                 new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);
@@ -174,7 +196,11 @@ public final class BuildqWorker implements AutoCloseable {
                         // factory, and the next worker reattaches to them.
                         .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(STOP_GRACE));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
-        server.setJobFilters(List.of(slots, claims, pickup));
+        server.setJobFilters(List.of(slots, claims, pickup, new PickupLatency(meters)));
+        // JobRunr's own figures (jobs by state, its server's threads and memory) beside buildq's.
+        List<AutoCloseable> jobRunrMetrics = !meters.enabled() ? List.of()
+                : List.of(new BackgroundJobServerMetricsBinder(server, meters.registry()),
+                        new StorageProviderMetricsBinder(storageProvider, meters.registry()));
         server.start();
         pickup.start(server, claims);
         EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
@@ -183,7 +209,7 @@ public final class BuildqWorker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval(), registrar);
+        JobReconciler reconciler = new JobReconciler(store, enqueuer, settings.reconcileInterval(), registrar, meters);
         long period = settings.reconcileInterval().toMillis();
         reconcilerTimer.scheduleWithFixedDelay(reconciler, period, period, TimeUnit.MILLISECONDS);
         // Swept once any call of a row's start is surely over: the client's whole call timeout, twice.
@@ -202,7 +228,7 @@ public final class BuildqWorker implements AutoCloseable {
                 settings.workers(), settings.factoryUrl(), settings.factorySlots(), settings.iwhdUrl(),
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
-                notifications, watchdog, health);
+                notifications, watchdog, health, jobRunrMetrics);
     }
 
     /**
@@ -288,6 +314,13 @@ public final class BuildqWorker implements AutoCloseable {
         }
         pickup.close();
         server.stop();
+        for (AutoCloseable binder : jobRunrMetrics) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                log.debug("closing JobRunr's meters: {}", e.toString());
+            }
+        }
         callbacks.close();
         health.close();
         progress.close();

@@ -17,6 +17,7 @@ import io.buildq.slots.FactorySlots;
 import io.buildq.status.JobKind;
 import io.buildq.status.JobStatus;
 import io.buildq.sweep.FactorySweeps;
+import io.buildq.telemetry.WorkerMeters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,9 +84,11 @@ final class FactoryJobFlow {
     private final FactorySlots slots;
     private final JobEnqueuer enqueuer;
     private final FactorySweeps sweeps;
+    private final WorkerMeters meters;
 
     FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
-                   Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer, FactorySweeps sweeps) {
+                   Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer, FactorySweeps sweeps,
+                   WorkerMeters meters) {
         this.store = store;
         this.signals = signals;
         this.progress = progress;
@@ -94,6 +97,7 @@ final class FactoryJobFlow {
         this.slots = slots;
         this.enqueuer = enqueuer;
         this.sweeps = sweeps;
+        this.meters = meters;
     }
 
     /** The job's row, or null when there is nothing to do: no row, or a row already COMPLETE or CANCELLED. */
@@ -159,6 +163,9 @@ final class FactoryJobFlow {
             progress.forget(jobId);
             if (row.kind() == JobKind.BUILD) {
                 slots.buildEnded();
+            }
+            if (meters.enabled()) {
+                store.findJob(jobId).filter(ended -> ended.status().isTerminal()).ifPresent(meters::jobEnded);
             }
         }
     }

@@ -9,6 +9,8 @@ import io.buildq.internal.queue.JobEnqueuer;
 import io.buildq.registration.IwhdRegistrar;
 import io.buildq.status.JobKind;
 import io.buildq.status.JobStatus;
+import io.buildq.telemetry.WorkerMeters;
+import io.buildq.telemetry.WorkerMeters.Repair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,13 +55,16 @@ public final class JobReconciler implements Runnable {
     private final JobEnqueuer enqueuer;
     private final Duration grace;
     private final IwhdRegistrar registrar;
+    private final WorkerMeters meters;
 
     /**
      * @param grace     how long a QUEUED row may wait for its job before it counts as missing one, and
      *                  what iwhd must still be told before it counts as left behind by a dead worker
      * @param registrar tells iwhd what a worker that died after ending a request's last job did not
      */
-    public JobReconciler(JobStore store, JobEnqueuer enqueuer, Duration grace, IwhdRegistrar registrar) {
+    public JobReconciler(JobStore store, JobEnqueuer enqueuer, Duration grace, IwhdRegistrar registrar,
+                         WorkerMeters meters) {
+        this.meters = meters;
         this.store = store;
         this.enqueuer = enqueuer;
         this.grace = grace;
@@ -89,6 +94,7 @@ public final class JobReconciler implements Runnable {
                 List<JobRow> jobs = store.jobsOfRequest(request.id());
                 store.runPending(request, pending.kind(), pending.kind() == JobKind.BUILD
                         ? ended -> registrar.finishBuild(ended, jobs) : ended -> registrar.finishPushes(ended, jobs));
+                meters.repaired(Repair.REGISTERED_IN_IWHD);
             }
         } catch (RuntimeException e) {
             log.warn("Reconciling jobs with JobRunr failed; will try again: {}", e.toString());
@@ -117,6 +123,7 @@ public final class JobReconciler implements Runnable {
             if (row.status() == JobStatus.QUEUED && row.updatedAt().isBefore(store.now().minus(grace))) {
                 BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
                 enqueuer.enqueue(request, row);
+                meters.repaired(Repair.ENQUEUED_LOST_JOB);
                 log.warn("Job {} ({} for {}) was QUEUED without a JobRunr job; enqueued it", row.id(),
                         request.imageName(), row.target());
             }
@@ -126,16 +133,20 @@ public final class JobReconciler implements Runnable {
         if (row.status() == JobStatus.QUEUED && isEnded(state) && job.getJobState().getCreatedAt().isBefore(row.updatedAt())) {
             // The job ended before the row was queued again (a retry whose enqueue was cut short): run it.
             enqueuer.enqueueAgain(store.findRequest(row.requestId()).orElseThrow(), row);
+            meters.repaired(Repair.RAN_ENDED_JOB_AGAIN);
             return;
         }
         switch (row.status()) {
             case QUEUED, RUNNING -> {
                 if (state == StateName.DELETED) {
-                    store.change(row.id(), ChangeSource.RECONCILER, current -> {
+                    JobRow cancelled = store.change(row.id(), ChangeSource.RECONCILER, current -> {
                         if (current.status().isCancellable()) {
                             current.cancel(store.now(), "Deleted in JobRunr's dashboard");
                         }
                     });
+                    if (cancelled.status() == JobStatus.CANCELLED) {
+                        meters.repaired(Repair.CANCELLED_DELETED_JOB);
+                    }
                     cancelWaitingPushes(row);
                 } else if (state == StateName.FAILED) {
                     String reason = job.getJobState() instanceof FailedState failed
@@ -146,20 +157,24 @@ public final class JobReconciler implements Runnable {
                         // The job ended while its row was not: its worker died, stopped, or hit an
                         // unexpected error. Factory goes on building; run the job again to reattach.
                         enqueuer.enqueueAgain(store.findRequest(row.requestId()).orElseThrow(), row);
+                        meters.repaired(Repair.RESUMED_INTERRUPTED_JOB);
                         log.warn("Job {} ({} for {}) was interrupted ({}); enqueued it again (resume {} of {})",
                                 row.id(), row.kind(), row.target(), reason, failures, MAX_RESUMES);
                     } else {
-                        store.change(row.id(), ChangeSource.RECONCILER, current -> {
+                        JobRow failed = store.change(row.id(), ChangeSource.RECONCILER, current -> {
                             if (current.status().isCancellable()) {
                                 current.markFailed(store.now(), "Interrupted " + failures + " times; last: " + reason);
                             }
                         });
+                        if (failed.status() == JobStatus.FAILED) {
+                            meters.repaired(Repair.FAILED_INTERRUPTED_JOB);
+                        }
                     }
                 }
             }
             case FAILED -> {
                 if (wasRequeuedAfter(job, row.finishedAt())) {
-                    store.change(row.id(), ChangeSource.RECONCILER, current -> {
+                    JobRow requeued = store.change(row.id(), ChangeSource.RECONCILER, current -> {
                         // Judged again on the row as it is now, under its lock: a row that failed a
                         // moment ago, after the job was read, was not requeued.
                         if (current.status() == JobStatus.FAILED && !current.failedWithItsBuild()
@@ -167,6 +182,9 @@ public final class JobReconciler implements Runnable {
                             current.requeueForRetry("Requeued in JobRunr's dashboard");
                         }
                     });
+                    if (requeued.status() == JobStatus.QUEUED) {
+                        meters.repaired(Repair.TOOK_DASHBOARD_REQUEUE);
+                    }
                 }
             }
             default -> {
@@ -201,6 +219,7 @@ public final class JobReconciler implements Runnable {
         });
         if (queued.status() == JobStatus.QUEUED) {
             enqueuer.enqueueAgain(store.findRequest(queued.requestId()).orElseThrow(), queued);
+            meters.repaired(Repair.RELEASED_PUSH);
         }
     }
 

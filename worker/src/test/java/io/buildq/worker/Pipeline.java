@@ -81,13 +81,18 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts the worker with the tests' settings, adjusted. */
     BuildqWorker startWorker(UnaryOperator<WorkerSettings> adjust) {
+        return startWorker(adjust, io.buildq.telemetry.WorkerMeters.off());
+    }
+
+    /** Starts the worker with the tests' settings, adjusted, recording into {@code meters}. */
+    BuildqWorker startWorker(UnaryOperator<WorkerSettings> adjust, io.buildq.telemetry.WorkerMeters meters) {
         worker = BuildqWorker.start(db.dataSource(), adjust.apply(WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                 .withWorkers(4)
                 .withFactorySlots(100) // FactorySlotsTest tests the limit; elsewhere it would only slow tests
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null)
                 // Long enough that the statuses only callbacks carry must come through callbacks.
                 .withFactoryPollInterval(Duration.ofSeconds(2))
-                .withReconcileInterval(Duration.ofSeconds(1))), cipher);
+                .withReconcileInterval(Duration.ofSeconds(1))), cipher, meters);
         return worker;
     }
 
@@ -107,7 +112,7 @@ final class Pipeline implements AutoCloseable {
             store = JobStore.open(db.dataSource(), java.time.Clock.systemUTC());
         }
         return new JobReconciler(store, new JobEnqueuer(jobRunr), Duration.ZERO,
-                new IwhdRegistrar(new IwhdClient(new OkHttpClient(), iwhd.baseUrl())));
+                new IwhdRegistrar(new IwhdClient(new OkHttpClient(), iwhd.baseUrl())), io.buildq.telemetry.WorkerMeters.off());
     }
 
     /** What JobRunr's dashboard does on Delete: the job becomes DELETED, no filter runs. */
