@@ -167,7 +167,16 @@ final class WorkerCommand implements Callable<Integer> {
                         + "starts every build it is given at once, each a VM install on factory's host: this is the only limit")
         int factorySlots;
 
+        @Option(names = "--retention-days", defaultValue = "${env:BUILDQ_RETENTION_DAYS:-90}",
+                description = "days a finished build is kept; then an hourly job deletes it with its history, keeping "
+                        + "the latest build of every image (env BUILDQ_RETENTION_DAYS, default ${DEFAULT-VALUE}; 0 keeps "
+                        + "everything forever). Give every worker the same number")
+        int retentionDays;
+
         WorkerSettings settings() {
+            if (retentionDays < 0) {
+                throw new IllegalArgumentException("--retention-days must be 0 (keep forever) or more, was " + retentionDays);
+            }
             int colon = callbackBind.lastIndexOf(':');
             if (colon < 1) {
                 throw new IllegalArgumentException("--callback-bind must be host:port, was '" + callbackBind + "'");
@@ -184,6 +193,7 @@ final class WorkerCommand implements Callable<Integer> {
                             Duration.ofSeconds(Math.max(retryMaxWaitSeconds, 1)), Duration.ofMinutes(retryMinutes)))
                     .withHttpTimeout(Duration.ofSeconds(httpTimeoutSeconds))
                     .withFactorySlots(factorySlots)
+                    .withRetention(retentionDays == 0 ? null : Duration.ofDays(retentionDays))
                     .withBuildDeadline(Duration.ofMinutes(buildDeadlineMinutes))
                     .withFactoryTrust(factoryTrust())
                     .withTargetNames(targetNames(targetNames))

@@ -31,7 +31,7 @@ class BuildqMigrationsTest {
         try (TestDatabase db = TestDatabase.create(kind)) {
             BuildqMigrations migrations = new BuildqMigrations(db.dataSource());
 
-            assertThat(migrations.migrate()).isEqualTo(14);
+            assertThat(migrations.migrate()).isEqualTo(15);
             assertThat(migrations.migrate()).isZero();
 
             assertThat(db.count("select count(*) from buildq_request")).isZero();

@@ -24,7 +24,11 @@ import io.buildq.progress.ProgressWriter;
 import io.buildq.queue.BuildJobHandler;
 import io.buildq.queue.EnqueueListener;
 import io.buildq.queue.PushJobHandler;
+import io.buildq.queue.RetentionJob;
+import io.buildq.queue.RetentionJobHandler;
 import io.buildq.registration.IwhdRegistrar;
+import io.buildq.retention.RetentionRunner;
+import io.buildq.retention.RowRetention;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.slots.FactorySlots;
 import io.buildq.sweep.FactorySweeps;
@@ -42,6 +46,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import okhttp3.OkHttpClient;
+import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.scheduling.RecurringJobBuilder;
 import org.jobrunr.server.BackgroundJobServer;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
@@ -79,6 +85,9 @@ public final class BuildqWorker implements AutoCloseable {
      * callback first, real-install-notes.md Q5): a file write, normally milliseconds.
      */
     static final Duration SAVE_WAIT = Duration.ofSeconds(30);
+
+    /** How long JobRunr keeps a DELETED job (a cancel, a refused claim) before it drops it: its default. */
+    static final Duration JOBRUNR_KEEPS_DELETED = Duration.ofHours(72);
 
     private final JobStore store;
     private final StorageProvider storageProvider;
@@ -172,12 +181,16 @@ public final class BuildqWorker implements AutoCloseable {
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
                 new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);
+        RetentionRunner retention = new RetentionRunner(new RowRetention(dataSource), storageProvider, Clock.systemUTC());
         JobActivator activator = new JobActivator() {
             @Override
             public <T> T activateJob(Class<T> type) {
                 // JobRunr names the thin handlers of enqueue-api; the worker runs their subclasses.
                 if (type == BuildJobHandler.class) {
                     return type.cast(builds);
+                }
+                if (type == RetentionJobHandler.class) {
+                    return type.cast(retention);
                 }
                 return type == PushJobHandler.class ? type.cast(pushes) : null;
             }
@@ -194,7 +207,12 @@ public final class BuildqWorker implements AutoCloseable {
                         .andPollInterval(settings.queuePollInterval())
                         // Stopping interrupts the jobs soon: they only follow builds that run on
                         // factory, and the next worker reattaches to them.
-                        .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(STOP_GRACE));
+                        .andInterruptJobsAwaitDurationOnStopBackgroundJobServer(STOP_GRACE)
+                        // JobRunr's own clean-up, set to agree with buildq's retention: its jobs are
+                        // the dashboard's recent view, buildq's rows the history; neither outlives
+                        // the rows (RetentionRunner deletes the FAILED jobs JobRunr would keep).
+                        .andDeleteSucceededJobsAfter(jobRunrKeepsSucceeded(settings))
+                        .andPermanentlyDeleteDeletedJobsAfter(JOBRUNR_KEEPS_DELETED));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
         server.setJobFilters(List.of(slots, claims, pickup, new PickupLatency(meters)));
         // JobRunr's own figures (jobs by state, its server's threads and memory) beside buildq's.
@@ -202,6 +220,7 @@ public final class BuildqWorker implements AutoCloseable {
                 : List.of(new BackgroundJobServerMetricsBinder(server, meters.registry()),
                         new StorageProviderMetricsBinder(storageProvider, meters.registry()));
         server.start();
+        scheduleRetention(storageProvider, settings);
         pickup.start(server, claims);
         EnqueueNotifications notifications = EnqueueNotifications.startIfPostgres(dataSource, pickup::signal);
         ScheduledExecutorService reconcilerTimer = Executors.newScheduledThreadPool(3, runnable -> {
@@ -229,6 +248,32 @@ public final class BuildqWorker implements AutoCloseable {
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
                 notifications, watchdog, health, jobRunrMetrics);
+    }
+
+    /**
+     * Sets (or, with retention off, removes) the one recurring retention job. Every worker does this
+     * at its start, so the last worker started decides the age: start them with the same setting.
+     */
+    private static void scheduleRetention(StorageProvider storageProvider, WorkerSettings settings) {
+        if (settings.retention() == null) {
+            if (storageProvider.deleteRecurringJob(RetentionJob.RECURRING_ID) > 0) {
+                log.info("Retention off: finished builds are kept forever");
+            }
+            return;
+        }
+        int days = (int) settings.retention().toDays();
+        new JobRequestScheduler(storageProvider).createRecurrently(RecurringJobBuilder.aRecurringJob()
+                .withId(RetentionJob.RECURRING_ID)
+                .withName("Delete finished builds older than " + days + " days")
+                .withCron(RetentionRunner.SCHEDULE)
+                .withJobRequest(new RetentionJob(days)));
+    }
+
+    /** JobRunr's default (36 h), or the retention when that is shorter. */
+    private static Duration jobRunrKeepsSucceeded(WorkerSettings settings) {
+        Duration jobRunrDefault = Duration.ofHours(36);
+        return settings.retention() != null && settings.retention().compareTo(jobRunrDefault) < 0
+                ? settings.retention() : jobRunrDefault;
     }
 
     /**

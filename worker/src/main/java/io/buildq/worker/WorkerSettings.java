@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param iwhdOAuthKey        with {@code iwhdOAuthSecret}, signs iwhd requests with two-legged OAuth 1.0; null for none
  * @param targetNames         the {@code target} a target image carries in iwhd for each Deltacloud driver (Q11)
  * @param callbackTls         the callback listener's certificate and key, for HTTPS; null for plain HTTP
+ * @param retention           how long finished builds are kept (see {@code io.buildq.retention.RowRetention}); null keeps them forever
  */
 public record WorkerSettings(                             String factoryUrl,
                              String iwhdUrl,
@@ -49,7 +50,8 @@ public record WorkerSettings(                             String factoryUrl,
                              String iwhdOAuthKey,
                              String iwhdOAuthSecret,
                              TargetNames targetNames,
-                             ServerTls callbackTls) {
+                             ServerTls callbackTls,
+                             Duration retention) {
 
     public WorkerSettings {
         Objects.requireNonNull(factoryUrl, "factoryUrl");
@@ -76,11 +78,17 @@ public record WorkerSettings(                             String factoryUrl,
         if ((iwhdOAuthKey == null) != (iwhdOAuthSecret == null)) {
             throw new IllegalArgumentException("give both an iwhd OAuth key and secret, or neither");
         }
+        if (retention != null && retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("retention must be at least 1 day (or none), was " + retention);
+        }
         if (queuePollInterval.compareTo(Duration.ofSeconds(5)) < 0) {
             throw new IllegalArgumentException("JobRunr polls SQL databases every 5 s at the most; queuePollInterval was "
                     + queuePollInterval);
         }
     }
+
+    /** How long finished builds are kept by default: a quarter, as the operators' issue asked. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
 
     /** The default build deadline: real builds take an hour or two; a build still going after 6 h is lost. */
     public static final Duration DEFAULT_BUILD_DEADLINE = Duration.ofHours(6);
@@ -97,96 +105,103 @@ public record WorkerSettings(                             String factoryUrl,
         return new WorkerSettings(factoryUrl, iwhdUrl, 8, new InetSocketAddress("127.0.0.1", 8076), null,
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5), null, null, Backoff.defaults(),
                 Duration.ofSeconds(60), 2, DEFAULT_BUILD_DEADLINE, FactoryTrust.systemDefault(), null, null,
-                TargetNames.literal(), null);
+                TargetNames.literal(), null, DEFAULT_RETENTION);
     }
 
     public WorkerSettings withWorkers(int count) {
         return new WorkerSettings(factoryUrl, iwhdUrl, count, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withCallback(InetSocketAddress bind, URI url) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, bind, url, factoryPollInterval, queuePollInterval,
                 reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withFactoryPollInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, interval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withQueuePollInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 interval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withFactoryOAuth(String consumerKey, String consumerSecret) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, consumerKey, consumerSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     /** Signs every iwhd request with two-legged OAuth 1.0 (header, consumer only, no body), as Aeolus installs configured iwhd. */
     public WorkerSettings withIwhdOAuth(String consumerKey, String consumerSecret) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, consumerKey, consumerSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, consumerKey, consumerSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withBackoff(Backoff backoff) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withHttpTimeout(Duration timeout) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, timeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withFactorySlots(int slots) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                slots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                slots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     public WorkerSettings withReconcileInterval(Duration interval) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, interval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout, factorySlots,
-                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     /** How long factory may take to report an outcome for one image before buildq takes it as lost. */
     public WorkerSettings withBuildDeadline(Duration deadline) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, deadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, deadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     /** How the worker trusts factory's HTTPS certificate (see {@link FactoryTrust}). */
     public WorkerSettings withFactoryTrust(FactoryTrust trust) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, trust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls);
+                factorySlots, buildDeadline, trust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, retention);
     }
 
     /** How target images are named in iwhd for an account's target; the catalog must use the same. */
     public WorkerSettings withTargetNames(TargetNames names) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, names, callbackTls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, names, callbackTls, retention);
     }
 
     /** Serves factory's callbacks over HTTPS with this certificate and key (the URLs factory gets say https). */
     public WorkerSettings withCallbackTls(ServerTls tls) {
         return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
                 queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
-                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, tls);
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, tls, retention);
+    }
+
+    /** Keeps finished builds for {@code keep} (at least a day), or forever when null. */
+    public WorkerSettings withRetention(Duration keep) {
+        return new WorkerSettings(factoryUrl, iwhdUrl, workers, callbackBind, callbackUrl, factoryPollInterval,
+                queuePollInterval, reconcileInterval, factoryOAuthKey, factoryOAuthSecret, backoff, httpTimeout,
+                factorySlots, buildDeadline, factoryTrust, iwhdOAuthKey, iwhdOAuthSecret, targetNames, callbackTls, keep);
     }
 
     /** Leaves the OAuth secrets out, so that a logged or printed settings object leaks nothing. */
@@ -195,7 +210,7 @@ public record WorkerSettings(                             String factoryUrl,
         return "WorkerSettings[factoryUrl=" + factoryUrl + ", iwhdUrl=" + iwhdUrl + ", workers=" + workers
                 + ", callbackBind=" + callbackBind + ", callbackUrl=" + callbackUrl + ", callbackTls=" + callbackTls
                 + ", factorySlots=" + factorySlots
-                + ", buildDeadline=" + buildDeadline + ", factoryTrust=" + factoryTrust.describe()
+                + ", buildDeadline=" + buildDeadline + ", retention=" + retention + ", factoryTrust=" + factoryTrust.describe()
                 + ", factoryOAuthKey=" + factoryOAuthKey + ", iwhdOAuthKey=" + iwhdOAuthKey + "]";
     }
 }

@@ -1,0 +1,4 @@
+-- Retention (the worker's RowRetention) looks for old requests oldest first, and asks of each whether
+-- its image has a newer one; the catalog and the status page ask for an image's requests too.
+CREATE INDEX buildq_request_created_ix ON buildq_request (created_at);
+CREATE INDEX buildq_request_image_ix ON buildq_request (image_id, created_at);
