@@ -37,6 +37,7 @@ final class BuildqStack implements AutoCloseable {
         worker = BuildqWorker.start(dataSource, WorkerSettings.defaults(factory.baseUrl(), iwhd.baseUrl())
                 .withWorkers(workers)
                 .withFactorySlots(100_000) // the simulated factory takes any number; only the queue is measured
+                .withRetention(null) // no hourly job among the measured ones
                 .withCallback(new InetSocketAddress("127.0.0.1", 0), null), (CredentialCipher) null);
         queue = BuildQueue.builder(dataSource).onEnqueued(worker.pickupSignal()).build();
     }

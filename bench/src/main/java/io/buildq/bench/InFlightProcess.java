@@ -34,7 +34,7 @@ public final class InFlightProcess {
         try (HikariDataSource dataSource = new HikariDataSource(config);
              AutoCloseable running = "buildq".equals(mode)
                      ? BuildqWorker.start(dataSource, WorkerSettings.defaults(args[3], args[4]).withWorkers(workers)
-                             .withFactorySlots(workers)
+                             .withFactorySlots(workers).withRetention(null)
                              .withCallback(new InetSocketAddress("127.0.0.1", 0), null), (CredentialCipher) null)
                      : new PlainJobRunr(dataSource).startServer(workers, new ParkedJob.Handler());
              BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
