@@ -24,6 +24,12 @@ public final class BuildqCommand {
         if (System.getProperty("h2.bindAddress") == null) {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
+        // Before the first logger: logback's configuration names the appender after this variable.
+        String logFormat = System.getenv("BUILDQ_LOG_FORMAT");
+        if (logFormat != null && !logFormat.isEmpty() && !logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("buildq: BUILDQ_LOG_FORMAT must be text or json, was '" + Printer.printable(logFormat) + "'");
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -214,7 +214,7 @@ public final class BuildqWorker implements AutoCloseable {
                         .andDeleteSucceededJobsAfter(jobRunrKeepsSucceeded(settings))
                         .andPermanentlyDeleteDeletedJobsAfter(JOBRUNR_KEEPS_DELETED));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
-        server.setJobFilters(List.of(slots, claims, pickup, new PickupLatency(meters)));
+        server.setJobFilters(List.of(slots, claims, pickup, new PickupLatency(meters), JobLogFields.RESET));
         // JobRunr's own figures (jobs by state, its server's threads and memory) beside buildq's.
         List<AutoCloseable> jobRunrMetrics = !meters.enabled() ? List.of()
                 : List.of(new BackgroundJobServerMetricsBinder(server, meters.registry()),

@@ -128,6 +128,7 @@ final class FactoryJobFlow {
         }
         row = store.change(jobId, ChangeSource.WORKER, r -> r.markRunning(store.now()));
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
+        JobLogFields.put(row, request);
         DashboardMirror mirror = new DashboardMirror(context);
         signals.register(jobId);
         try {
