@@ -28,9 +28,23 @@ final class Printer {
         out.flush();
     }
 
+    /**
+     * One target's line. While factory reports no percentage, the percent column shows buildq's
+     * estimate, marked {@code ~}, and the line ends with what it is based on.
+     */
     static String line(TargetStatus target) {
+        String what = orEmpty(target.error() != null ? "error: " + target.error() : target.activity());
+        if (target.estimate() != null) {
+            return String.format("build %-28s %-9s ~%2d%%  %s  (%s)", printable(target.target()), target.status(),
+                    target.estimate().percent(), what, target.estimate().basis(printable(target.target())));
+        }
         return String.format("build %-28s %-9s %3d%%  %s", printable(target.target()), target.status(), target.percent(),
-                orEmpty(target.error() != null ? "error: " + target.error() : target.activity()));
+                what);
+    }
+
+    /** The percentage a bar shows: factory's, or buildq's estimate while factory reports none. */
+    static int shownPercent(TargetStatus target) {
+        return target.estimate() != null ? target.estimate().percent() : target.percent();
     }
 
     static String line(PushStatus push) {

@@ -94,7 +94,7 @@ final class Watcher {
             out.print("\033[" + previousLines + "A"); // back to the first line drawn last time
         }
         List<String> lines = new ArrayList<>();
-        status.targets().forEach(target -> lines.add(bar(target.percent()) + " " + Printer.line(target)));
+        status.targets().forEach(target -> lines.add(bar(Printer.shownPercent(target)) + " " + Printer.line(target)));
         status.pushes().forEach(push -> lines.add(bar(push.percent()) + " " + Printer.line(push)));
         int width = screenWidth();
         for (String line : lines) {

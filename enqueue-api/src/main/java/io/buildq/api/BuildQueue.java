@@ -7,6 +7,7 @@ import io.buildq.catalog.Catalog;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
 import io.buildq.internal.catalog.ImageCatalog;
+import io.buildq.internal.estimate.ProgressEstimator;
 import io.buildq.internal.iwhd.IwhdClient;
 import io.buildq.internal.job.BuildRequestRow;
 import io.buildq.internal.job.ChangeSource;
@@ -32,6 +33,7 @@ import io.buildq.status.JobKind;
 import io.buildq.status.JobQuery;
 import io.buildq.status.JobStatus;
 import io.buildq.status.JobSummary;
+import io.buildq.status.ProgressEstimate;
 import io.buildq.status.PushStatus;
 import io.buildq.status.TargetStatus;
 import jakarta.persistence.PersistenceException;
@@ -71,6 +73,7 @@ public final class BuildQueue implements AutoCloseable {
     private final JobEnqueuer enqueuer;
     private final CredentialCipher cipher;
     private final ImageCatalog catalog;
+    private final ProgressEstimator estimator;
 
     BuildQueue(JobStore store, StorageProvider storageProvider, ConnectionSharingDataSource sharing,
                CredentialCipher cipher, ImageCatalog catalog, EnqueueListener listener) {
@@ -79,6 +82,8 @@ public final class BuildQueue implements AutoCloseable {
         this.enqueuer = new JobEnqueuer(storageProvider, sharing, listener);
         this.cipher = cipher;
         this.catalog = catalog;
+        // A minute's cache: the status page and watchers read running builds every few seconds.
+        this.estimator = new ProgressEstimator(store, java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1));
     }
 
     /**
@@ -331,7 +336,8 @@ public final class BuildQueue implements AutoCloseable {
     public BuildStatus status(UUID buildId) {
         BuildRequestRow request = store.findRequest(buildId).orElseThrow(() -> new BuildNotFoundException(buildId));
         List<JobRow> rows = store.jobsOfRequest(buildId);
-        List<TargetStatus> targets = rows.stream().filter(row -> row.kind() == JobKind.BUILD).map(BuildQueue::view).toList();
+        List<TargetStatus> targets = rows.stream().filter(row -> row.kind() == JobKind.BUILD)
+                .map(row -> view(row, estimator.estimate(row, request).orElse(null))).toList();
         List<PushStatus> pushes = rows.stream().filter(row -> row.kind() == JobKind.PUSH).map(BuildQueue::pushView).toList();
         return new BuildStatus(request.id(), request.imageId(), request.imageName(), request.createdAt(), targets, pushes);
     }
@@ -349,10 +355,11 @@ public final class BuildQueue implements AutoCloseable {
         return summary(row, store.findRequest(row.requestId()).orElseThrow());
     }
 
-    private static JobSummary summary(JobRow row, BuildRequestRow request) {
+    private JobSummary summary(JobRow row, BuildRequestRow request) {
         return new JobSummary(row.id(), request.id(), request.imageId(), request.imageName(), row.kind(), row.target(),
                 row.providerName(), row.status(), row.percent(), row.activity(), row.error(), row.attempt(),
-                row.factoryImageId(), row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt());
+                row.factoryImageId(), row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt(),
+                estimator.estimate(row, request).orElse(null));
     }
 
     /** Every change of one target's job row, oldest first. */
@@ -516,10 +523,10 @@ public final class BuildQueue implements AutoCloseable {
         }
     }
 
-    private static TargetStatus view(JobRow row) {
+    private static TargetStatus view(JobRow row, ProgressEstimate estimate) {
         return new TargetStatus(row.id(), row.target(), row.status(), row.percent(), row.activity(), row.error(),
                 row.attempt(), row.factoryImageId(), row.factoryStatus() == null ? null : row.factoryStatus().name(),
-                row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt());
+                row.createdAt(), row.updatedAt(), row.startedAt(), row.finishedAt(), estimate);
     }
 
     private static PushStatus pushView(JobRow row) {

@@ -12,8 +12,10 @@ import java.util.UUID;
  * @param error          factory's error text when the build failed, else null
  * @param attempt        1 for the first build, n+1 after each retry
  * @param factoryImageId factory's target image id once factory accepted the build
+ * @param estimate       buildq's estimate of its progress while it runs and factory reports none; else null
  */
 public record TargetStatus(UUID jobId, String target, JobStatus status, int percent, String activity, String error,
                            int attempt, String factoryImageId, String factoryStatus, Instant createdAt,
-                           Instant updatedAt, Instant startedAt, Instant finishedAt) {
+                           Instant updatedAt, Instant startedAt, Instant finishedAt,
+                           ProgressEstimate estimate) {
 }

@@ -6,6 +6,7 @@ import io.buildq.callback.CallbackReceiver;
 import io.buildq.callback.CallbackTokens;
 import io.buildq.health.HealthEndpoints;
 import io.buildq.health.Reachability;
+import io.buildq.internal.estimate.ProgressEstimator;
 import io.buildq.internal.health.HealthCheck;
 import io.buildq.factory.FactoryClient;
 import io.buildq.factory.MarkedImages;
@@ -78,6 +79,8 @@ public final class BuildqWorker implements AutoCloseable {
      * ending build offered it one first.
      */
     static final Duration SLOT_RECHECK = Duration.ofSeconds(30);
+    /** How long the durations progress estimates are made from are reused before they are read again. */
+    static final Duration ESTIMATE_CACHE = Duration.ofMinutes(1);
     /** How long a stopping worker lets its jobs end by themselves before it interrupts them. */
     static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /**
@@ -177,7 +180,7 @@ public final class BuildqWorker implements AutoCloseable {
         meters.factorySlots(settings.factoryUrl(), settings.factorySlots());
         FactorySweeps sweeps = new FactorySweeps(dataSource, Clock.systemUTC());
         FactoryJobFlow flow = new FactoryJobFlow(store, signals, progress, follower, settings.backoff(), slots, enqueuer,
-                sweeps, meters);
+                sweeps, meters, new ProgressEstimator(store, Clock.systemUTC(), ESTIMATE_CACHE));
         BuildJobRunner builds = new BuildJobRunner(store, factory, progress, callbacks, registrar, flow, enqueuer,
                 new SharedBaseImages(dataSource, Clock.systemUTC()), settings.factoryUrl(), markedImages);
         PushJobRunner pushes = new PushJobRunner(store, factory, progress, callbacks, registrar, flow, cipher, markedImages);

@@ -7,6 +7,7 @@ import io.buildq.internal.iwhd.IwhdException;
 import io.buildq.internal.job.BuildRequestRow;
 import io.buildq.internal.job.ChangeSource;
 import io.buildq.internal.job.FactoryStatus;
+import io.buildq.internal.estimate.ProgressEstimator;
 import io.buildq.internal.job.JobRow;
 import io.buildq.internal.job.JobStore;
 import io.buildq.internal.queue.JobEnqueuer;
@@ -85,10 +86,12 @@ final class FactoryJobFlow {
     private final JobEnqueuer enqueuer;
     private final FactorySweeps sweeps;
     private final WorkerMeters meters;
+    private final ProgressEstimator estimator;
 
     FactoryJobFlow(JobStore store, ProgressSignals signals, ProgressWriter progress, ImageFollower follower,
                    Backoff backoff, FactorySlots slots, JobEnqueuer enqueuer, FactorySweeps sweeps,
-                   WorkerMeters meters) {
+                   WorkerMeters meters, ProgressEstimator estimator) {
+        this.estimator = estimator;
         this.store = store;
         this.signals = signals;
         this.progress = progress;
@@ -129,7 +132,7 @@ final class FactoryJobFlow {
         row = store.change(jobId, ChangeSource.WORKER, r -> r.markRunning(store.now()));
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
         JobLogFields.put(row, request);
-        DashboardMirror mirror = new DashboardMirror(context);
+        DashboardMirror mirror = new DashboardMirror(context, current -> estimator.estimate(current, request));
         signals.register(jobId);
         try {
             Instant failingSince = null;

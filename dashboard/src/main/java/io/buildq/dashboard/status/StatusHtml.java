@@ -62,6 +62,8 @@ final class StatusHtml {
                 th{background:#f4f4f4}
                 .bar{width:120px;height:12px;background:#eee;border-radius:3px;overflow:hidden;display:inline-block}
                 .bar>span{display:block;height:100%;background:#4caf50}
+                .bar.estimate>span{background:repeating-linear-gradient(45deg,#a5d6a7 0 6px,#c8e6c9 6px 12px)}
+                .basis{color:#777;font-size:11px}
                 .QUEUED{color:#555}.RUNNING{color:#1565c0}.COMPLETE{color:#2e7d32}.FAILED{color:#c62828}.CANCELLED{color:#777}
                 .error{color:#c62828;white-space:pre-wrap;font-family:monospace;font-size:12px;max-width:40em}
                 form.inline{display:inline} button{margin:0 2px}
@@ -101,8 +103,7 @@ final class StatusHtml {
                     .append("<td><a href=\"").append(escape(jobRunrUrl)).append("/dashboard/jobs/").append(job.jobId())
                     .append("\" title=\"This job in JobRunr's dashboard\">").append(escape(work)).append("</a></td>")
                     .append("<td class=\"status ").append(job.status()).append("\">").append(job.status()).append("</td>")
-                    .append("<td><span class=\"bar\"><span style=\"width:").append(job.percent()).append("%\"></span></span> ")
-                    .append(job.percent()).append("%</td>")
+                    .append(progressCell(job))
                     .append("<td>").append(escape(job.activity()));
             if (job.error() != null) {
                 html.append("<div class=\"error\">").append(escape(job.error())).append("</div>");
@@ -125,6 +126,21 @@ final class StatusHtml {
 
     private static String csrf(String token) {
         return "<input type=\"hidden\" name=\"csrf\" value=\"" + token + "\">";
+    }
+
+    /**
+     * The bar and its figure: factory's percentage, or, while factory reports none, buildq's
+     * estimate, drawn hatched, its figure marked {@code ~} and its basis in the title.
+     */
+    private static String progressCell(JobSummary job) {
+        if (job.estimate() != null) {
+            String basis = escape(job.estimate().basis(job.target()));
+            return "<td title=\"" + basis + "\"><span class=\"bar estimate\"><span style=\"width:" + job.estimate().percent()
+                    + "%\"></span></span> <span class=\"estimate\">~" + job.estimate().percent() + "%</span>"
+                    + "<div class=\"basis\">" + basis + "</div></td>";
+        }
+        return "<td><span class=\"bar\"><span style=\"width:" + job.percent() + "%\"></span></span> " + job.percent()
+                + "%</td>";
     }
 
     private static String took(JobSummary job, Instant now) {

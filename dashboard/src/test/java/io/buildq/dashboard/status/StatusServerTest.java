@@ -196,6 +196,26 @@ class StatusServerTest {
     }
 
     @Test
+    void aRunningBuildFactoryReportsNoPercentageForShowsAnEstimateLabelledAsOne() throws IOException {
+        for (int seconds : new int[] {600, 600, 600}) {
+            UUID done = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+            db.execute("update buildq_job set status = 'COMPLETE', percent = 100, finished_at = CURRENT_TIMESTAMP, "
+                    + "factory_started_at = CURRENT_TIMESTAMP - INTERVAL '" + seconds + "' SECOND where request_id = '"
+                    + done + "'");
+        }
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+        db.execute("update buildq_job set status = 'RUNNING', started_at = CURRENT_TIMESTAMP, "
+                + "factory_started_at = CURRENT_TIMESTAMP - INTERVAL '150' SECOND where id = '" + job + "'");
+
+        String row = body("/builds").replaceAll("(?s).*(<tr id=\"job-" + job + "\".*?</tr>).*", "$1");
+
+        assertThat(row).contains("<span class=\"bar estimate\"><span style=\"width:25%\">")
+                .contains("~25%")
+                .contains("estimate: 3 recent ec2 builds of this template took 10 min (median)");
+    }
+
+    @Test
     void aPushThatFailedWithItsBuildOffersNoRetryButItsBuildDoes() throws IOException {
         UUID build;
         try (BuildQueue keyed = BuildQueue.builder(db.dataSource())

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -192,6 +193,46 @@ public final class JobStore implements AutoCloseable {
     }
 
     /** Rows of every request for one image, newest first: the work in flight the catalog looks at. */
+    /** How long one completed build took on factory, and whether it was of the template asked about. */
+    public record BuildDuration(long seconds, boolean sameTemplate) {
+    }
+
+    /** The most recent completed builds of {@code target}, newest first, at most {@code limit}. */
+    public List<BuildDuration> recentBuildDurations(String target, String template, int limit) {
+        return sessionFactory.fromSession(session -> {
+            List<Object[]> rows = session.createNativeQuery("select j.factory_started_at, j.finished_at, "
+                            + "case when r.template = :template then 1 else 0 end from buildq_job j "
+                            + "join buildq_request r on r.id = j.request_id where j.target = :target and j.status = 'COMPLETE'"
+                            + " and j.kind = 'BUILD' and j.factory_started_at is not null and j.finished_at is not null"
+                            + " order by j.finished_at desc", Object[].class)
+                    .setParameter("template", template)
+                    .setParameter("target", target)
+                    .setMaxResults(limit)
+                    .getResultList();
+            List<BuildDuration> durations = new ArrayList<>();
+            for (Object[] row : rows) {
+                Instant started = instant(row[0]);
+                Instant finished = instant(row[1]);
+                durations.add(new BuildDuration(Math.max(0, Duration.between(started, finished).toSeconds()),
+                        ((Number) row[2]).intValue() == 1));
+            }
+            return durations;
+        });
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+
     public List<JobRow> jobsOfImage(UUID imageId) {
         return sessionFactory.fromSession(session -> session
                 .createSelectionQuery("select j from JobRow j, BuildRequestRow r where j.requestId = r.id"

@@ -2,3 +2,5 @@
 -- its image has a newer one; the catalog and the status page ask for an image's requests too.
 CREATE INDEX buildq_request_created_ix ON buildq_request (created_at);
 CREATE INDEX buildq_request_image_ix ON buildq_request (image_id, created_at);
+-- Progress estimates read a target's most recent completed builds.
+CREATE INDEX buildq_job_target_done_ix ON buildq_job (target, status, finished_at);
