@@ -36,7 +36,7 @@ class BuildqCommandTest {
             Run second = run("migrate", "--db", db.url());
 
             assertThat(first.exitCode()).isZero();
-            assertThat(first.out()).contains("buildq schema is up to date (14 migration(s) applied)");
+            assertThat(first.out()).contains("buildq schema is up to date (15 migration(s) applied)");
             assertThat(second.out()).contains("(0 migration(s) applied)");
             assertThat(db.count("select count(*) from buildq_job")).isZero();
         }

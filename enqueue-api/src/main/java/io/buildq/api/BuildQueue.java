@@ -26,6 +26,9 @@ import io.buildq.push.TargetNotInBuildException;
 import io.buildq.queue.EnqueueListener;
 import io.buildq.secret.CredentialCipher;
 import io.buildq.secret.NoSecretKeyException;
+import io.buildq.status.BuildOverview;
+import io.buildq.status.BuildPage;
+import io.buildq.status.BuildQuery;
 import io.buildq.status.BuildStatus;
 import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobChange;
@@ -39,7 +42,10 @@ import io.buildq.status.TargetStatus;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -347,6 +353,38 @@ public final class BuildQueue implements AutoCloseable {
         return store.search(query.status(), query.image(), query.target(), query.limit()).stream()
                 .map(pair -> summary((JobRow) pair[0], (BuildRequestRow) pair[1]))
                 .toList();
+    }
+
+    /**
+     * A page of builds, newest first, each with its targets and pushes, and the count of jobs by
+     * state above it: what the status page shows.
+     */
+    public BuildPage builds(BuildQuery query) {
+        List<UUID> ids = store.searchRequests(query.status(), query.image(), query.target(),
+                (query.page() - 1) * query.pageSize(), query.pageSize() + 1);
+        boolean hasNext = ids.size() > query.pageSize();
+        List<UUID> shown = hasNext ? ids.subList(0, query.pageSize()) : ids;
+        Map<UUID, List<JobSummary>> jobs = new HashMap<>();
+        Map<UUID, BuildRequestRow> requests = new HashMap<>();
+        for (Object[] pair : store.jobsOfRequests(shown)) {
+            BuildRequestRow request = (BuildRequestRow) pair[1];
+            requests.put(request.id(), request);
+            jobs.computeIfAbsent(request.id(), id -> new ArrayList<>()).add(summary((JobRow) pair[0], request));
+        }
+        List<BuildOverview> builds = new ArrayList<>();
+        for (UUID id : shown) {
+            BuildRequestRow request = requests.get(id);
+            if (request == null) {
+                continue; // deleted by retention between the two reads
+            }
+            List<JobSummary> ordered = new ArrayList<>(jobs.get(id));
+            // Each target's build, then the pushes made from it.
+            ordered.sort(Comparator.comparing(JobSummary::target).thenComparing(JobSummary::kind)
+                    .thenComparing(JobSummary::providerName));
+            builds.add(new BuildOverview(id, request.imageId(), request.imageName(), request.createdAt(), ordered));
+        }
+        return new BuildPage(builds, query.page(), query.pageSize(), hasNext,
+                store.countByStatus(query.image(), query.target()));
     }
 
     /** One job, build or push. */

@@ -16,9 +16,13 @@ import io.buildq.dashboard.DashboardSettings;
 import io.buildq.internal.tls.ServerTls;
 import io.buildq.error.BuildNotFoundException;
 import io.buildq.error.BuildQueueException;
+import io.buildq.status.BuildQuery;
+import io.buildq.status.BuildStatus;
+import io.buildq.status.HistoryEntry;
 import io.buildq.status.JobQuery;
 import io.buildq.status.JobStatus;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -27,6 +31,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -59,6 +64,11 @@ public final class StatusServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
     private static final Pattern ACTION = Pattern.compile("/(api/)?builds/([0-9a-fA-F-]{36})(/(retry|cancel))?");
+    private static final Pattern BUILD_PAGE = Pattern.compile("/builds/([0-9a-fA-F-]{36})(/live)?");
+    /** How often the newest change is read while a page listens; what a user sees as "at once". */
+    private static final Duration CHANGE_POLL = Duration.ofMillis(500);
+    /** A comment this often keeps proxies from closing an idle event stream. */
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final BuildQueue queue;
     private final StatusHtml html;
@@ -67,6 +77,7 @@ public final class StatusServer implements AutoCloseable {
     private final String csrfToken;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ChangeSignal changes;
 
     private StatusServer(BuildQueue queue, DashboardSettings settings, String jobRunrUrl) {
         this.queue = queue;
@@ -77,6 +88,7 @@ public final class StatusServer implements AutoCloseable {
         byte[] token = new byte[24];
         new SecureRandom().nextBytes(token);
         this.csrfToken = HexFormat.of().formatHex(token);
+        this.changes = new ChangeSignal(queue::lastChangeId, CHANGE_POLL);
         try {
             this.server = ServerTls.listen(new InetSocketAddress(settings.host(), settings.port()), settings.tls());
         } catch (IOException e) {
@@ -120,6 +132,7 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        changes.close();
         executor.shutdownNow();
     }
 
@@ -153,12 +166,28 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         if (method.equals("GET") && path.equals("/builds")) {
-            send(exchange, 200, "text/html; charset=utf-8", html.page(queue.jobs(jobQuery(params)), jobQuery(params), csrfToken,
-                    Instant.now()));
+            BuildQuery query = buildQuery(params);
+            send(exchange, 200, "text/html; charset=utf-8", html.page(queue.builds(query), query, csrfToken, Instant.now()));
             return;
         }
-        if (method.equals("GET") && path.equals("/builds/rows")) {
-            send(exchange, 200, "text/html; charset=utf-8", html.rows(queue.jobs(jobQuery(params)), csrfToken, Instant.now()));
+        if (method.equals("GET") && (path.equals("/builds/live") || path.equals("/builds/rows"))) {
+            BuildQuery query = buildQuery(params);
+            send(exchange, 200, "text/html; charset=utf-8", html.live(queue.builds(query), query, csrfToken, Instant.now()));
+            return;
+        }
+        if (method.equals("GET") && path.equals("/builds/events")) {
+            events(exchange);
+            return;
+        }
+        Matcher buildPage = BUILD_PAGE.matcher(path);
+        if (method.equals("GET") && buildPage.matches()) {
+            BuildStatus build = queue.status(UUID.fromString(buildPage.group(1)));
+            Map<UUID, List<HistoryEntry>> history = new LinkedHashMap<>();
+            build.targets().forEach(target -> history.put(target.jobId(), queue.history(target.jobId())));
+            build.pushes().forEach(push -> history.put(push.jobId(), queue.history(push.jobId())));
+            send(exchange, 200, "text/html; charset=utf-8", buildPage.group(2) == null
+                    ? html.buildPage(build, history, csrfToken, Instant.now())
+                    : html.buildLive(build, history, csrfToken, Instant.now()));
             return;
         }
         if (method.equals("GET") && path.equals("/api/builds")) {
@@ -225,6 +254,57 @@ public final class StatusServer implements AutoCloseable {
                 ? "Refused: API calls that change state must send the X-Requested-By header"
                 : "Refused: the form's token is missing or stale; reload the page");
         return false;
+    }
+
+    /**
+     * A server-sent event stream: "change" whenever a job changed (the page then fetches its live part
+     * again), a comment every {@link #KEEP_ALIVE} otherwise. It ends when the page goes away or the
+     * server stops; the browser's EventSource reconnects by itself.
+     */
+    private void events(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        long seen = changes.connect();
+        try {
+            write(out, "retry: 2000\n: connected\n\n");
+            while (!Thread.currentThread().isInterrupted()) {
+                long latest = changes.awaitAfter(seen, KEEP_ALIVE);
+                if (latest != seen) {
+                    seen = latest;
+                    write(out, "event: change\ndata: " + latest + "\n\n");
+                } else {
+                    write(out, ": keep-alive\n\n");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping
+        } catch (IOException e) {
+            log.debug("a status page's event stream closed: {}", e.toString());
+        } finally {
+            changes.disconnect();
+        }
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static BuildQuery buildQuery(Map<String, String> params) {
+        String status = blankToNull(params.get("status"));
+        String page = blankToNull(params.get("page"));
+        int pageNumber;
+        try {
+            pageNumber = page == null ? 1 : Integer.parseInt(page);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("page must be a number, was '" + page + "'");
+        }
+        return new BuildQuery(status == null ? null : JobStatus.valueOf(status.toUpperCase(Locale.ROOT)),
+                blankToNull(params.get("image")), blankToNull(params.get("target")), pageNumber,
+                BuildQuery.DEFAULT_PAGE_SIZE);
     }
 
     private static JobQuery jobQuery(Map<String, String> params) {

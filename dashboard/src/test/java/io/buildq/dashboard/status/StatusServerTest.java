@@ -15,7 +15,10 @@ import io.buildq.secret.CredentialCipher;
 import io.buildq.testing.TestDatabase;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import io.buildq.status.BuildQuery;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -193,6 +196,83 @@ class StatusServerTest {
         assertThat(page).containsPattern("action=\"/builds/" + job + "/retry\".*?<button type=\"submit\" class=\"retry\" disabled>");
         assertThat(page).containsPattern("action=\"/builds/" + job + "/cancel\".*?<button type=\"submit\" class=\"cancel\">");
         assertThat(body("/builds/rows?status=FAILED")).contains("No builds match.");
+    }
+
+    @Test
+    void buildsAreGroupedByImageAndBuildCountedByStateAndPagedWithTheFiltersKept() throws IOException {
+        List<UUID> web = new ArrayList<>();
+        for (int i = 0; i < 27; i++) {
+            web.add(queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2", "rhevm"))));
+        }
+        UUID db = queue.build(BuildRequest.of("db", TEMPLATE, List.of("ec2")));
+        queue.cancel(queue.status(web.get(0)).target("rhevm").jobId());
+
+        String first = body("/builds");
+        // Newest first: db's build under its own image heading, then web's, each build with its targets.
+        assertThat(first).containsPattern("(?s)<tr class=\"image\"><th colspan=\"9\">db</th></tr><tr class=\"build\" id=\"build-"
+                + db + "\">.*?1 target: 1 QUEUED.*?<tr class=\"image\"><th colspan=\"9\">web</th></tr>");
+        assertThat(first).containsPattern("(?s)id=\"build-" + web.get(26) + "\".*?2 targets: 2 QUEUED</td></tr>"
+                + "<tr id=\"job-[0-9a-f-]{36}\" class=\"job target\"[^>]*><td>web</td><td><a [^>]*>build ec2</a>");
+        assertThat(first).contains("QUEUED 54</a>").contains("CANCELLED 1</a>");
+        assertThat(count(first, "<tr class=\"build\"")).isEqualTo(BuildQuery.DEFAULT_PAGE_SIZE);
+        assertThat(first).contains("<a rel=\"next\" href=\"/builds?page=2\">older →</a>").doesNotContain("rel=\"prev\"");
+
+        String second = body("/builds?page=2");
+        assertThat(count(second, "<tr class=\"build\"")).isEqualTo(28 - BuildQuery.DEFAULT_PAGE_SIZE);
+        assertThat(second).contains("id=\"build-" + web.get(0) + "\"").doesNotContain("rel=\"next\"")
+                .contains("<a rel=\"prev\" href=\"/builds\">← newer</a>");
+
+        String cancelled = body("/builds?status=CANCELLED&image=web");
+        assertThat(count(cancelled, "<tr class=\"build\"")).isEqualTo(1);
+        assertThat(cancelled).contains("id=\"build-" + web.get(0) + "\"")
+                .contains("href=\"/builds?status=FAILED&amp;image=web\"")
+                .contains("<option selected>CANCELLED</option>");
+        try (Response bad = http.newCall(new Request.Builder().url(base + "/builds?page=0").build()).execute()) {
+            assertThat(bad.code()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aBuildsPageShowsEachJobsHistoryAsATimelineAndLinksItsJobRunrJob() throws IOException {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        UUID job = queue.status(build).target("ec2").jobId();
+        queue.cancel(job);
+
+        String page = body("/builds/" + build);
+
+        assertThat(page).contains("href=\"http://127.0.0.1:8000/dashboard/jobs/" + job + "\"")
+                .containsPattern("(?s)<ol class=\"timeline\"><li class=\"QUEUED\"><time datetime=\"[^\"]+\" title=\"[^\"]+ UTC\">"
+                        + "just now</time> <b>QUEUED</b>.*?<li class=\"CANCELLED\">.*?<b>CANCELLED</b>");
+        assertThat(body("/builds/" + build + "/live")).startsWith("<section id=\"job-" + job + "\">");
+        try (Response missing = http.newCall(new Request.Builder().url(base + "/builds/" + UUID.randomUUID()).build())
+                .execute()) {
+            assertThat(missing.code()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theEventStreamSaysWhenAJobChanges() throws Exception {
+        UUID build = queue.build(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ofSeconds(30)).build();
+        try (Response events = streaming.newCall(new Request.Builder().url(base + "/builds/events").build()).execute()) {
+            assertThat(events.header("Content-Type")).startsWith("text/event-stream");
+            okio.BufferedSource stream = events.body().source();
+            assertThat(stream.readUtf8Line()).isEqualTo("retry: 2000");
+            assertThat(stream.readUtf8Line()).isEqualTo(": connected");
+
+            queue.cancel(queue.status(build).target("ec2").jobId());
+
+            String line;
+            do {
+                line = stream.readUtf8Line(); // bounded by the read timeout
+            } while (line != null && !line.equals("event: change"));
+            assertThat(line).isEqualTo("event: change");
+            assertThat(stream.readUtf8Line()).matches("data: \\d+");
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     @Test

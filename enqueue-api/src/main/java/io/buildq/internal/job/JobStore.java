@@ -184,6 +184,79 @@ public final class JobStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The ids of the requests a page of builds shows, newest first: those of the image (by name),
+     * with a job of the target and in the state given (null filters nothing).
+     */
+    public List<UUID> searchRequests(JobStatus status, String imageName, String target, int offset, int limit) {
+        StringBuilder sql = new StringBuilder("select r.id from buildq_request r where 1 = 1");
+        if (imageName != null) {
+            sql.append(" and r.image_name = :image");
+        }
+        if (status != null || target != null) {
+            sql.append(" and exists (select 1 from buildq_job j where j.request_id = r.id");
+            if (status != null) {
+                sql.append(" and j.status = :status");
+            }
+            if (target != null) {
+                sql.append(" and j.target = :target");
+            }
+            sql.append(')');
+        }
+        sql.append(" order by r.created_at desc, r.id desc");
+        return sessionFactory.fromSession(session -> {
+            var query = session.createNativeQuery(sql.toString(), UUID.class);
+            if (imageName != null) {
+                query.setParameter("image", imageName);
+            }
+            if (status != null) {
+                query.setParameter("status", status.name());
+            }
+            if (target != null) {
+                query.setParameter("target", target);
+            }
+            return query.setFirstResult(offset).setMaxResults(limit).getResultList();
+        });
+    }
+
+    /** The requests of {@code ids} with their jobs, as pairs of (JobRow, BuildRequestRow). */
+    public List<Object[]> jobsOfRequests(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("select j, r from JobRow j, BuildRequestRow r where j.requestId = r.id"
+                        + " and r.id in :ids", Object[].class)
+                .setParameter("ids", ids)
+                .getResultList());
+    }
+
+    /** Jobs by state, over the requests of the image (by name) and jobs of the target given (null: all). */
+    public java.util.Map<JobStatus, Long> countByStatus(String imageName, String target) {
+        StringBuilder sql = new StringBuilder("select j.status, count(*) from buildq_job j");
+        if (imageName != null) {
+            sql.append(" join buildq_request r on r.id = j.request_id and r.image_name = :image");
+        }
+        if (target != null) {
+            sql.append(" where j.target = :target");
+        }
+        sql.append(" group by j.status");
+        return sessionFactory.fromSession(session -> {
+            var query = session.createNativeQuery(sql.toString(), Object[].class);
+            if (imageName != null) {
+                query.setParameter("image", imageName);
+            }
+            if (target != null) {
+                query.setParameter("target", target);
+            }
+            java.util.Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+            for (Object[] row : query.getResultList()) {
+                counts.put(JobStatus.valueOf((String) row[0]), ((Number) row[1]).longValue());
+            }
+            return counts;
+        });
+    }
+
     /** Pushes waiting on, or made from, one build job. */
     public List<JobRow> pushesOf(UUID buildJobId) {
         return sessionFactory.fromSession(session -> session

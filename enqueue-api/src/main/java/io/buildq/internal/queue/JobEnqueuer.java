@@ -12,6 +12,7 @@ import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobBuilder;
 import org.jobrunr.scheduling.JobRequestScheduler;
+import org.jobrunr.storage.ConcurrentJobModificationException;
 import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.StorageProvider;
 
@@ -20,6 +21,9 @@ import org.jobrunr.storage.StorageProvider;
  * already holds, so enqueueing a row twice is harmless.
  */
 public final class JobEnqueuer {
+
+    /** Reads and saves of a job another process saved meanwhile, before giving up. */
+    private static final int SAVE_ATTEMPTS = 5;
 
     private final StorageProvider storageProvider;
     private final JobRequestScheduler scheduler;
@@ -86,15 +90,25 @@ public final class JobEnqueuer {
      * longer holds it. For a push that failed with its build and is now due.
      */
     public void enqueueAgain(BuildRequestRow request, JobRow job) {
-        try {
-            Job existing = storageProvider.getJobById(job.jobRunrJobId());
-            if (existing.getState() != StateName.ENQUEUED && existing.getState() != StateName.PROCESSING) {
-                existing.enqueue();
-                storageProvider.save(existing);
-                listener.enqueued(job.jobRunrJobId());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Job existing = storageProvider.getJobById(job.jobRunrJobId());
+                if (existing.getState() != StateName.ENQUEUED && existing.getState() != StateName.PROCESSING) {
+                    existing.enqueue();
+                    storageProvider.save(existing);
+                    listener.enqueued(job.jobRunrJobId());
+                }
+                return;
+            } catch (JobNotFoundException e) {
+                enqueue(request, job);
+                return;
+            } catch (ConcurrentJobModificationException e) {
+                // The job's worker saved it meanwhile (its FAILED state a moment after the row failed,
+                // CI saw a retry meet it): read it again and decide on what it is now.
+                if (attempt == SAVE_ATTEMPTS) {
+                    throw e;
+                }
             }
-        } catch (JobNotFoundException e) {
-            enqueue(request, job);
         }
     }
 

@@ -4,3 +4,5 @@ CREATE INDEX buildq_request_created_ix ON buildq_request (created_at);
 CREATE INDEX buildq_request_image_ix ON buildq_request (image_id, created_at);
 -- Progress estimates read a target's most recent completed builds.
 CREATE INDEX buildq_job_target_done_ix ON buildq_job (target, status, finished_at);
+-- The status page lists an image's builds (by name) newest first.
+CREATE INDEX buildq_request_name_ix ON buildq_request (image_name, created_at);
