@@ -197,8 +197,8 @@ class OperatorBrowserTest {
     }
 
     /**
-     * The status the page shows for a job, read in one script call: the page replaces its rows every
-     * second, so an element found in one call may be gone in the next.
+     * The status the page shows for a job, read in one script call: the page replaces its rows at
+     * every change, so an element found in one call may be gone in the next.
      */
     private String shownStatus(UUID jobId) {
         return (String) ((JavascriptExecutor) browser).executeScript(
