@@ -6,3 +6,5 @@ CREATE INDEX buildq_request_image_ix ON buildq_request (image_id, created_at);
 CREATE INDEX buildq_job_target_done_ix ON buildq_job (target, status, finished_at);
 -- The status page lists an image's builds (by name) newest first.
 CREATE INDEX buildq_request_name_ix ON buildq_request (image_name, created_at);
+-- The JSON lists (/api/builds, GET /v1/jobs) read the newest jobs first.
+CREATE INDEX buildq_job_created_ix ON buildq_job (created_at);

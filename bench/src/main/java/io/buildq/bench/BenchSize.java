@@ -15,15 +15,17 @@ import java.time.Duration;
  * @param costStep       how long each of a cost-measured build's six steps takes
  * @param inFlight       simulated 10-minute builds held at once by one worker process
  * @param inFlightWindow how long CPU use is measured over while they are
+ * @param listBuilds     finished builds in the tables when the status list is measured (30 history rows each)
+ * @param listQueries    status list queries timed, of each kind
  */
 record BenchSize(int enqueues, int endToEnd, int pickups, int pickupBaseline, int burst, int costBuilds,
-                 Duration costStep, int inFlight, Duration inFlightWindow) {
+                 Duration costStep, int inFlight, Duration inFlightWindow, int listBuilds, int listQueries) {
 
     static BenchSize named(String name) {
         return switch (name) {
-            case "smoke" -> new BenchSize(20, 10, 5, 1, 12, 1, Duration.ofMillis(200), 5, Duration.ofSeconds(1));
-            case "quick" -> new BenchSize(300, 60, 50, 6, 60, 3, Duration.ofSeconds(1), 100, Duration.ofSeconds(10));
-            case "full" -> new BenchSize(2000, 300, 200, 20, 200, 10, Duration.ofSeconds(1), 1000, Duration.ofSeconds(30));
+            case "smoke" -> new BenchSize(20, 10, 5, 1, 12, 1, Duration.ofMillis(200), 5, Duration.ofSeconds(1), 2_000, 20);
+            case "quick" -> new BenchSize(300, 60, 50, 6, 60, 3, Duration.ofSeconds(1), 100, Duration.ofSeconds(10), 20_000, 100);
+            case "full" -> new BenchSize(2000, 300, 200, 20, 200, 10, Duration.ofSeconds(1), 1000, Duration.ofSeconds(30), 100_000, 200);
             default -> throw new IllegalArgumentException("size must be smoke, quick or full, was " + name);
         };
     }

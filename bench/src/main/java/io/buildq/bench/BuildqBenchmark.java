@@ -31,8 +31,9 @@ public final class BuildqBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "Also write the results as Markdown to this file (e.g. docs/benchmarks.md).")
     Path out;
 
-    @Option(names = "--measure", split = ",", defaultValue = "enqueue,end-to-end,pickup,burst,cost,in-flight",
-            description = "What to measure: enqueue, end-to-end, pickup, burst, cost, in-flight (PostgreSQL only). Default: all")
+    @Option(names = "--measure", split = ",", defaultValue = "enqueue,end-to-end,pickup,burst,cost,in-flight,status-list",
+            description = "What to measure: enqueue, end-to-end, pickup, burst, cost, in-flight and status-list (PostgreSQL "
+                    + "only). Default: all")
     List<String> measurements;
 
     public static void main(String[] args) {
@@ -78,6 +79,10 @@ public final class BuildqBenchmark implements Callable<Integer> {
             if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("in-flight")) {
                 progress(start, "builds in flight", kind);
                 figures.addAll(InFlightBench.run(sizes, sizes.inFlightWindow()));
+            }
+            if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("status-list")) {
+                progress(start, "the status list with full tables", kind);
+                figures.addAll(StatusListBench.run(sizes));
             }
         }
         Report report = new Report(size, figures, Duration.ofNanos(System.nanoTime() - start), postgresVersion);
