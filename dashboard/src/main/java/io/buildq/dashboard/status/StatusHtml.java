@@ -104,6 +104,10 @@ final class StatusHtml {
               td{border:none;padding:2px 6px}
               td:empty{display:none}
               tr.push td:nth-child(2){padding-left:6px}
+              tr.job td:first-child{display:none}
+              tr.job td[data-label]{display:inline-block}
+              tr.job td[data-label]:before{content:attr(data-label) ' ';color:#777}
+              tr.job td[data-label]:empty{display:none}
               .bar{width:60%}
             }
             </style>""";
@@ -254,9 +258,9 @@ final class StatusHtml {
         if (job.error() != null) {
             html.append("<div class=\"error\">").append(escape(job.error())).append("</div>");
         }
-        html.append("</td><td>").append(job.attempt()).append("</td>")
-                .append("<td>").append(RelativeTime.element(job.startedAt(), now)).append("</td>")
-                .append("<td>").append(took(job, now)).append("</td><td>")
+        html.append("</td><td data-label=\"attempt\">").append(job.attempt()).append("</td>")
+                .append("<td data-label=\"started\">").append(RelativeTime.element(job.startedAt(), now)).append("</td>")
+                .append("<td data-label=\"took\">").append(took(job, now)).append("</td><td>")
                 .append(button(job.jobId(), "retry", "Retry", job.retryable(), csrfToken))
                 .append(button(job.jobId(), "cancel", "Cancel", job.status().isCancellable(), csrfToken))
                 .append("</td></tr>");
