@@ -59,6 +59,7 @@ public final class BuildqBenchmark implements Callable<Integer> {
             if (measurements.contains("enqueue")) {
                 progress(start, "enqueue", kind);
                 figures.add(EnqueueBench.run(kind, sizes));
+                figures.add(EnqueueBench.bulk(kind, sizes));
             }
             if (measurements.contains("end-to-end")) {
                 progress(start, "end to end", kind);

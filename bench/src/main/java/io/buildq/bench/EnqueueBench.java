@@ -16,6 +16,34 @@ final class EnqueueBench {
     private EnqueueBench() {
     }
 
+    /** Builds per {@code buildAll} call, and plain jobs per JobRunr bulk enqueue. */
+    static final int BULK = 100;
+
+    /**
+     * Bulk enqueue rate: {@code BuildQueue.buildAll} of {@link #BULK} one-target builds per call
+     * against JobRunr's {@code enqueue(Stream)} of as many no-op jobs per call, both writing all of a
+     * call in one transaction; each side twice, alternating, keeping its better run.
+     */
+    static Figure bulk(TestDatabase.Kind kind, BenchSize size) {
+        int calls = Math.max(2, size.enqueues() / BULK);
+        try (TestDatabase db = Databases.fresh(kind);
+             BuildQueue queue = BuildQueue.create(db.dataSource());
+             PlainJobRunr plain = new PlainJobRunr(db.dataSource())) {
+            double buildq = 0;
+            double baseline = 0;
+            for (int round = 0; round < 2; round++) {
+                int offset = round * (calls + 1) * BULK;
+                baseline = Math.max(baseline, BULK * perSecond(calls, 1, i -> plain.enqueueAll(
+                        java.util.stream.IntStream.range(0, BULK).mapToObj(j -> new NoopJob(0)))));
+                buildq = Math.max(buildq, BULK * perSecond(calls, 1, i -> queue.buildAll(java.util.stream.IntStream
+                        .range(0, BULK).mapToObj(j -> BuildRequest.of("bulk-" + (offset + i * BULK + j),
+                                BuildqStack.TEMPLATE, List.of("ec2"))).toList())));
+            }
+            return Figure.compared(Databases.label(kind), "enqueue in bulk, " + BULK + " a call (builds per second; "
+                    + calls * BULK + ")", buildq, baseline, "/s", ">= 0.70", buildq / baseline >= 0.7);
+        }
+    }
+
     static Figure run(TestDatabase.Kind kind, BenchSize size) {
         try (TestDatabase db = Databases.fresh(kind);
              BuildQueue queue = BuildQueue.create(db.dataSource());

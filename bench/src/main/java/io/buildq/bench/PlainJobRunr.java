@@ -56,6 +56,11 @@ final class PlainJobRunr implements AutoCloseable {
         return this;
     }
 
+    /** JobRunr's own bulk enqueue: one batched insert of every job. */
+    void enqueueAll(java.util.stream.Stream<? extends JobRequest> jobs) {
+        scheduler.enqueue(jobs);
+    }
+
     void enqueue(JobRequest job) {
         scheduler.enqueue(job);
     }

@@ -2,6 +2,7 @@ package io.buildq.api;
 
 import io.buildq.build.BuildRequest;
 import io.buildq.build.IdempotencyKeyConflictException;
+import io.buildq.build.InvalidBatchException;
 import io.buildq.build.TargetNames;
 import io.buildq.catalog.Catalog;
 import io.buildq.error.BuildNotFoundException;
@@ -131,6 +132,100 @@ public final class BuildQueue implements AutoCloseable {
      */
     public UUID build(BuildRequest request) {
         return submit(request, List.of());
+    }
+
+    /** The most builds {@link #buildAll} takes at once. */
+    public static final int MAX_BATCH = 1000;
+
+    /**
+     * Enqueues several builds in one transaction: every request's rows and JobRunr jobs are written
+     * together, or none are. Each request was validated when it was made; idempotency keys are checked
+     * for all of them before anything is written. A key already used for the same request gives that
+     * build's id (as {@link #build} does), and so does a key repeated within the list for the same
+     * request.
+     *
+     * @param requests 1 to {@link #MAX_BATCH} requests
+     * @return the builds' ids, in the order of the requests
+     * @throws InvalidBatchException           the list is empty, too long, or holds a null
+     * @throws IdempotencyKeyConflictException a key was used, in the database or earlier in the list,
+     *                                         for a different request; nothing was written
+     * @throws QueueUnavailableException       the database failed; nothing was written
+     */
+    public List<UUID> buildAll(List<BuildRequest> requests) {
+        if (requests == null || requests.isEmpty()) {
+            throw new InvalidBatchException("give at least one build request");
+        }
+        if (requests.size() > MAX_BATCH) {
+            throw new InvalidBatchException("at most " + MAX_BATCH + " builds at once, not " + requests.size());
+        }
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i) == null) {
+                throw new InvalidBatchException("request " + i + " is null");
+            }
+        }
+        try {
+            return submitAll(requests);
+        } catch (ConstraintViolationException e) {
+            // A key another caller used between our lookups and our insert: the keys are looked up
+            // again, and that caller's builds are what those requests return.
+            return submitAll(requests);
+        } catch (PersistenceException | StorageException e) {
+            throw new QueueUnavailableException("The builds could not be enqueued: " + e.getMessage(), e);
+        }
+    }
+
+    private List<UUID> submitAll(List<BuildRequest> requests) {
+        List<UUID> ids = new ArrayList<>();
+        Map<String, BuildRequestRow> byKey = new HashMap<>();
+        List<BuildRequestRow> rows = new ArrayList<>();
+        List<JobRow> builds = new ArrayList<>();
+        Map<UUID, List<JobRow>> buildsOfRequest = new HashMap<>();
+        List<BuildRequestRow> existing = new ArrayList<>();
+        for (BuildRequest request : requests) {
+            String key = request.idempotencyKey();
+            if (key != null) {
+                BuildRequestRow earlier = byKey.get(key);
+                if (earlier == null) {
+                    earlier = findByKey(request, List.of()).orElse(null);
+                    if (earlier != null) {
+                        existing.add(earlier);
+                    }
+                } else if (!earlier.fingerprint().equals(fingerprint(request, List.of()))) {
+                    throw new IdempotencyKeyConflictException(key, earlier.id());
+                }
+                if (earlier != null) {
+                    byKey.put(key, earlier);
+                    ids.add(earlier.id());
+                    continue;
+                }
+            }
+            UUID buildId = UUID.randomUUID();
+            BuildRequestRow row = new BuildRequestRow(buildId, request.imageId() != null ? request.imageId()
+                    : UUID.randomUUID(), request.image(), request.poolFamily(), request.template(), key,
+                    fingerprint(request, List.of()), store.now());
+            List<JobRow> jobs = new ArrayList<>();
+            for (String target : request.targets()) {
+                jobs.add(JobRow.queued(UUID.randomUUID(), buildId, JobKind.BUILD, target, row.createdAt()));
+            }
+            rows.add(row);
+            builds.addAll(jobs);
+            buildsOfRequest.put(buildId, jobs);
+            if (key != null) {
+                byKey.put(key, row);
+            }
+            ids.add(buildId);
+        }
+        if (!rows.isEmpty()) {
+            // Every row and JobRunr job in one transaction: the list is enqueued whole or not at all.
+            store.insertAll(rows, builds, ChangeSource.ENQUEUE,
+                    connection -> enqueuer.enqueueIn(connection, rows, buildsOfRequest));
+            enqueuer.announce(builds);
+        }
+        for (BuildRequestRow earlier : existing) {
+            enqueueJobs(earlier, store.jobsOfRequest(earlier.id()).stream().filter(job -> job.kind() == JobKind.BUILD)
+                    .toList());
+        }
+        return ids;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.buildq.build.BuildRequest;
+import io.buildq.build.InvalidBatchException;
 import io.buildq.build.IdempotencyKeyConflictException;
 import io.buildq.build.InvalidIdempotencyKeyException;
 import io.buildq.build.InvalidImageException;
@@ -105,6 +106,66 @@ abstract class BuildQueueContract {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(sql, e);
         }
+    }
+
+    @Test
+    void buildAllEnqueuesEveryBuildOrNone() {
+        List<UUID> ids = queue.buildAll(List.of(
+                BuildRequest.of("web", TEMPLATE, List.of("ec2", "rhevm")),
+                BuildRequest.of("db", TEMPLATE, List.of("vsphere")).withIdempotencyKey("db-1"),
+                BuildRequest.of("db", TEMPLATE, List.of("vsphere")).withIdempotencyKey("db-1")));
+
+        assertThat(ids).hasSize(3).doesNotContainNull();
+        assertThat(ids.get(2)).as("the same key for the same request in one list: one build").isEqualTo(ids.get(1));
+        assertThat(queue.status(ids.get(0)).targets()).extracting(TargetStatus::target).containsExactly("ec2", "rhevm");
+        assertThat(queue.status(ids.get(1)).targets()).singleElement()
+                .satisfies(target -> assertThat(queue.history(target.jobId())).singleElement()
+                        .satisfies(entry -> assertThat(entry.status()).isEqualTo(JobStatus.QUEUED)));
+        assertThat(db.count("select count(*) from jobrunr_jobs where state = 'ENQUEUED'")).isEqualTo(3);
+        // A key used before for the same request gives that build again, beside a new one.
+        List<UUID> again = queue.buildAll(List.of(BuildRequest.of("db", TEMPLATE, List.of("vsphere")).withIdempotencyKey("db-1"),
+                BuildRequest.of("cache", TEMPLATE, List.of("ec2"))));
+        assertThat(again.get(0)).isEqualTo(ids.get(1));
+        assertThat(db.count("select count(*) from buildq_request")).isEqualTo(3);
+
+        // A key used for another request: refused before anything of the list is written.
+        assertThatThrownBy(() -> queue.buildAll(List.of(BuildRequest.of("new", TEMPLATE, List.of("ec2")),
+                BuildRequest.of("db", TEMPLATE, List.of("ec2")).withIdempotencyKey("db-1"))))
+                .isInstanceOf(IdempotencyKeyConflictException.class);
+        assertThatThrownBy(() -> queue.buildAll(List.of(BuildRequest.of("x", TEMPLATE, List.of("ec2")).withIdempotencyKey("k"),
+                BuildRequest.of("y", TEMPLATE, List.of("ec2")).withIdempotencyKey("k"))))
+                .as("the same key twice in one list for different requests").isInstanceOf(IdempotencyKeyConflictException.class);
+        assertThat(db.count("select count(*) from buildq_request")).isEqualTo(3);
+        assertThat(db.count("select count(*) from buildq_job")).isEqualTo(4);
+    }
+
+    @Test
+    void aBadListIsATypedErrorNamingTheFieldAndWritesNothing() {
+        List<BuildRequest> withNull = new java.util.ArrayList<>();
+        withNull.add(BuildRequest.of("web", TEMPLATE, List.of("ec2")));
+        withNull.add(null);
+        for (List<BuildRequest> bad : java.util.Arrays.asList(null, List.<BuildRequest>of(), withNull,
+                java.util.Collections.nCopies(BuildQueue.MAX_BATCH + 1, BuildRequest.of("web", TEMPLATE, List.of("ec2"))))) {
+            assertThatThrownBy(() -> queue.buildAll(bad)).isInstanceOfSatisfying(InvalidBatchException.class,
+                    e -> assertThat(e.field()).isEqualTo("requests"));
+        }
+        assertThat(db.count("select count(*) from buildq_request")).isZero();
+    }
+
+    @Test
+    void aListWhoseJobRunrJobsCannotBeWrittenLeavesNoRowsBehind() {
+        execute("alter table jobrunr_jobs add constraint test_refuses_builds check (jobSignature not like '%BuildJob%')");
+        try {
+            assertThatThrownBy(() -> queue.buildAll(List.of(BuildRequest.of("a", TEMPLATE, List.of("ec2")),
+                    BuildRequest.of("b", TEMPLATE, List.of("rhevm")))))
+                    .isInstanceOf(QueueUnavailableException.class)
+                    .hasMessageStartingWith("The builds could not be enqueued");
+        } finally {
+            execute("alter table jobrunr_jobs drop constraint test_refuses_builds");
+        }
+        assertThat(db.count("select count(*) from buildq_request")).isZero();
+        assertThat(db.count("select count(*) from buildq_job")).isZero();
+        assertThat(db.count("select count(*) from buildq_job_history")).isZero();
     }
 
     @Test

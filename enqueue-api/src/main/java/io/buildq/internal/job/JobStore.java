@@ -32,6 +32,9 @@ public final class JobStore implements AutoCloseable {
     /** Concurrent writers (a callback and the job's own thread) retry on the row's version this often. */
     private static final int MAX_OPTIMISTIC_ATTEMPTS = 20;
 
+    /** Rows a bulk insert sends the database in one JDBC batch. */
+    private static final int BULK_BATCH = 100;
+
     private final SessionFactory sessionFactory;
     private final Clock clock;
 
@@ -95,6 +98,25 @@ public final class JobStore implements AutoCloseable {
                 session.insert(credential);
             }
             session.doWork(alsoInTransaction::accept);
+        });
+    }
+
+    /**
+     * Writes several new requests and their jobs in one transaction, in JDBC batches, and runs
+     * {@code alsoInTransaction} on its connection (JobRunr's jobs), as {@link #insert} does for one.
+     */
+    public void insertAll(List<BuildRequestRow> requests, List<JobRow> jobs, ChangeSource source,
+                          Consumer<Connection> alsoInTransaction) {
+        sessionFactory.inStatelessTransaction(session -> {
+            session.setJdbcBatchSize(BULK_BATCH);
+            session.insertMultiple(requests);
+            session.insertMultiple(jobs);
+            List<JobHistoryEntry> history = jobs.stream().map(job -> JobHistoryEntry.of(job, source, job.createdAt()))
+                    .toList();
+            session.doWork(connection -> {
+                JobHistoryEntry.insertBatch(connection, history);
+                alsoInTransaction.accept(connection);
+            });
         });
     }
 

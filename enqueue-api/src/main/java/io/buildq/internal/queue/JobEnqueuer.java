@@ -8,6 +8,8 @@ import io.buildq.queue.PushJob;
 import io.buildq.status.JobKind;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.scheduling.JobBuilder;
@@ -59,6 +61,18 @@ public final class JobEnqueuer {
             throw new IllegalStateException("this enqueuer's storage is not opened on a ConnectionSharingDataSource");
         }
         sharing.share(connection, () -> jobs.forEach(job -> scheduler.create(jobOf(request, job))));
+    }
+
+    /**
+     * Like {@link #enqueueIn(Connection, BuildRequestRow, List)} for several requests, in JobRunr's
+     * own batched insert.
+     */
+    public void enqueueIn(Connection connection, List<BuildRequestRow> requests, Map<UUID, List<JobRow>> jobsOfRequest) {
+        if (sharing == null) {
+            throw new IllegalStateException("this enqueuer's storage is not opened on a ConnectionSharingDataSource");
+        }
+        sharing.share(connection, () -> scheduler.create(requests.stream()
+                .flatMap(request -> jobsOfRequest.get(request.id()).stream().map(job -> jobOf(request, job)))));
     }
 
     /** Tells the listener of jobs {@link #enqueueIn} created, once their transaction is committed. */
