@@ -22,9 +22,7 @@ import io.buildq.status.TargetStatus;
 import io.buildq.testing.TestDatabase;
 import io.buildq.worker.BuildqWorker;
 import io.buildq.worker.WorkerSettings;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +34,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -73,21 +68,7 @@ class OperatorBrowserTest {
     private WebDriver browser;
 
     @RegisterExtension
-    final TestWatcher screenshotOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (browser instanceof ChromeDriver chrome) {
-                try {
-                    Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-                    Path file = dir.resolve(context.getRequiredTestMethod().getName() + ".png");
-                    Files.write(file, chrome.getScreenshotAs(OutputType.BYTES));
-                    System.err.println("Screenshot of the failure: " + file.toAbsolutePath());
-                } catch (IOException | RuntimeException e) {
-                    System.err.println("No screenshot: " + e);
-                }
-            }
-        }
-    };
+    final ScreenshotOnFailure screenshotOnFailure = new ScreenshotOnFailure(() -> browser);
 
     @BeforeAll
     void start() {

@@ -8,8 +8,6 @@ import io.buildq.dashboard.DashboardSettings;
 import io.buildq.dashboard.status.StatusServer;
 import io.buildq.migrations.BuildqMigrations;
 import io.buildq.testing.TestDatabase;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -52,19 +47,7 @@ class StatusPageBrowserTest {
     private final List<UUID> beta = new ArrayList<>();
 
     @RegisterExtension
-    final TestWatcher screenshotOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            try {
-                Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-                Path file = dir.resolve(context.getRequiredTestMethod().getName() + ".png");
-                Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
-                System.err.println("Screenshot of the failure: " + file.toAbsolutePath());
-            } catch (IOException | RuntimeException e) {
-                System.err.println("No screenshot: " + e);
-            }
-        }
-    };
+    final ScreenshotOnFailure screenshotOnFailure = new ScreenshotOnFailure(() -> browser);
 
     @BeforeAll
     void start() {
