@@ -26,7 +26,11 @@ public final class BuildqCommand {
         }
         // Before the first logger: logback's configuration names the appender after this variable.
         String logFormat = System.getenv("BUILDQ_LOG_FORMAT");
-        if (logFormat != null && !logFormat.isEmpty() && !logFormat.equals("text") && !logFormat.equals("json")) {
+        if (logFormat != null && logFormat.isEmpty()) {
+            // Set but empty (BUILDQ_LOG_FORMAT=${UNSET} in a compose file): logback would take "" as the
+            // appender's name and log nothing; its system property outranks the variable.
+            System.setProperty("BUILDQ_LOG_FORMAT", "text");
+        } else if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
             System.err.println("buildq: BUILDQ_LOG_FORMAT must be text or json, was '" + Printer.printable(logFormat) + "'");
             System.exit(2);
         }

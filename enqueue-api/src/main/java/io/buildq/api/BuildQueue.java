@@ -163,14 +163,18 @@ public final class BuildQueue implements AutoCloseable {
                 throw new InvalidBatchException("request " + i + " is null");
             }
         }
-        try {
-            return submitAll(requests);
-        } catch (ConstraintViolationException e) {
-            // A key another caller used between our lookups and our insert: the keys are looked up
-            // again, and that caller's builds are what those requests return.
-            return submitAll(requests);
-        } catch (PersistenceException | StorageException e) {
-            throw new QueueUnavailableException("The builds could not be enqueued: " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return submitAll(requests);
+            } catch (ConstraintViolationException e) {
+                if (attempt == 2) {
+                    throw new QueueUnavailableException("The builds could not be enqueued: " + e.getMessage(), e);
+                }
+                // A key another caller used between our lookups and our insert: the keys are looked up
+                // again, and that caller's builds are what those requests return.
+            } catch (PersistenceException | StorageException e) {
+                throw new QueueUnavailableException("The builds could not be enqueued: " + e.getMessage(), e);
+            }
         }
     }
 

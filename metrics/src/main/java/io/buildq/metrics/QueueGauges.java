@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The queue as buildq's tables hold it, read at each scrape ({@link #refresh}): jobs by kind, state
  * and target, the queue's depth and the age of its oldest QUEUED job, and the builds running on each
- * Image Factory (the slots in use). Every process that shares the database shows the same figures;
- * aggregate them with {@code max}, not {@code sum}.
+ * Image Factory (the slots in use). Every process that shares the database shows the same figures:
+ * take {@code max} across processes, then {@code sum} across the other tags.
  *
  * <p>Two grouped reads per scrape, each bounded by {@code queryTimeout}. A read that fails drops
  * the figures from that scrape rather than showing stale ones as current; {@code

@@ -9,7 +9,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -51,6 +55,8 @@ public final class RowRetention {
                               where b.request_id = r.id and p.request_id <> r.id)
             order by r.created_at
             limit ?""";
+
+    private static final Set<String> TERMINAL = Set.of("COMPLETE", "FAILED", "CANCELLED");
 
     private final DataSource dataSource;
 
@@ -100,24 +106,40 @@ public final class RowRetention {
         if (requests.isEmpty()) {
             return Deleted.NONE;
         }
-        List<UUID> jobs = new ArrayList<>();
-        List<UUID> jobRunrJobs = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "select id, jobrunr_job_id from buildq_job where request_id in (" + marks(requests.size()) + ")")) {
+        // The candidates were read without locks: their jobs are locked now and read again, and a
+        // request with a job retried (or cancelled) meanwhile is left alone. A retry that comes after
+        // this waits for the lock, then finds no row.
+        Map<UUID, List<UUID>> jobRunrJobsOf = new LinkedHashMap<>();
+        Set<UUID> changedMeanwhile = new HashSet<>();
+        int jobs = 0;
+        try (PreparedStatement select = connection.prepareStatement("select request_id, jobrunr_job_id, status, "
+                + "finished_at from buildq_job where request_id in (" + marks(requests.size()) + ") for update")) {
             bind(select, requests);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    jobs.add(rows.getObject(1, UUID.class));
-                    jobRunrJobs.add(rows.getObject(2, UUID.class));
+                    UUID request = rows.getObject(1, UUID.class);
+                    OffsetDateTime finished = rows.getObject(4, OffsetDateTime.class);
+                    if (!TERMINAL.contains(rows.getString(3)) || finished == null || !finished.toInstant().isBefore(cutoff)) {
+                        changedMeanwhile.add(request);
+                    }
+                    jobRunrJobsOf.computeIfAbsent(request, id -> new ArrayList<>()).add(rows.getObject(2, UUID.class));
                 }
             }
         }
-        int history = 0;
-        if (!jobs.isEmpty()) {
-            history = delete(connection, "buildq_job_history", "job_id", jobs);
-            delete(connection, "buildq_credentials", "job_id", jobs);
-            delete(connection, "buildq_factory_sweep", "job_id", jobs);
+        requests = new ArrayList<>(requests);
+        requests.removeAll(changedMeanwhile);
+        if (requests.isEmpty()) {
+            return Deleted.NONE;
         }
+        List<UUID> jobRunrJobs = new ArrayList<>();
+        for (UUID request : requests) {
+            List<UUID> ids = jobRunrJobsOf.getOrDefault(request, List.of());
+            jobs += ids.size();
+            jobRunrJobs.addAll(ids);
+        }
+        int history = deleteOfJobs(connection, "buildq_job_history", requests);
+        deleteOfJobs(connection, "buildq_credentials", requests);
+        deleteOfJobs(connection, "buildq_factory_sweep", requests);
         delete(connection, "buildq_base_image", "request_id", requests);
         delete(connection, "buildq_iwhd_pending", "request_id", requests);
         // Pushes first: they point at their builds (buildq_job_parent_fk).
@@ -128,7 +150,16 @@ public final class RowRetention {
         }
         delete(connection, "buildq_job", "request_id", requests);
         delete(connection, "buildq_request", "id", requests);
-        return new Deleted(requests.size(), jobs.size(), history, Collections.unmodifiableList(jobRunrJobs));
+        return new Deleted(requests.size(), jobs, history, Collections.unmodifiableList(jobRunrJobs));
+    }
+
+    /** Deletes from {@code table} the rows of the requests' jobs, named by a subquery (no list of job ids to bind). */
+    private static int deleteOfJobs(Connection connection, String table, List<UUID> requests) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("delete from " + table + " where job_id in "
+                + "(select id from buildq_job where request_id in (" + marks(requests.size()) + "))")) {
+            bind(delete, requests);
+            return delete.executeUpdate();
+        }
     }
 
     private static int delete(Connection connection, String table, String column, List<UUID> ids) throws SQLException {

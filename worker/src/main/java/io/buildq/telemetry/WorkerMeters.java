@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -17,8 +18,9 @@ import java.util.Locale;
  * database, are {@code io.buildq.metrics.QueueGauges}; calls to factory and iwhd are timed by
  * {@code io.buildq.metrics.HttpCallMeter}.
  *
- * <p>{@link #off()} records nothing and costs nothing: a worker started without a registry skips
- * the one read (a job's row at its end) that only a meter needs.
+ * <p>With {@link #off()} the worker installs none of its meters' hooks (HTTP interceptors, the
+ * pickup filter, JobRunr's binder) and skips the one read (a job's row at its end) that only a meter
+ * needs; the calls that remain record into an empty composite registry, whose meters do nothing.
  */
 public final class WorkerMeters {
 
@@ -69,7 +71,7 @@ public final class WorkerMeters {
         return meters;
     }
 
-    /** Records nothing: a composite registry with no members keeps no meter. */
+    /** Records nothing: see the class comment. */
     public static WorkerMeters off() {
         return new WorkerMeters(new CompositeMeterRegistry(), false);
     }
@@ -96,15 +98,17 @@ public final class WorkerMeters {
     }
 
     /**
-     * A job's row ended ({@code row} is terminal): its time from first start to end, retries
-     * included, which is what its user waited once a worker took it.
+     * A job's row ended ({@code row} is terminal): the time of its last attempt, from factory
+     * accepting that attempt's image (or, when factory never did, from the job's first start) to the
+     * end. A retry days after a failure is timed from its own start, not from the first attempt's.
      */
     public void jobEnded(JobRow row) {
-        if (row.startedAt() == null || row.finishedAt() == null) {
+        Instant began = row.factoryStartedAt() != null ? row.factoryStartedAt() : row.startedAt();
+        if (began == null || row.finishedAt() == null) {
             return; // cancelled before it ever started: no duration to speak of
         }
         Timer.builder("buildq.job.duration")
-                .description("From a job's first start to its end (COMPLETE, FAILED or CANCELLED), by kind and target")
+                .description("A job's last attempt, from factory accepting it to its end (COMPLETE, FAILED or CANCELLED)")
                 .tag("kind", row.kind().name())
                 .tag("target", row.target())
                 .tag("status", row.status().name())
@@ -112,7 +116,7 @@ public final class WorkerMeters {
                 .minimumExpectedValue(Duration.ofSeconds(1))
                 .maximumExpectedValue(Duration.ofHours(6))
                 .register(registry)
-                .record(Duration.between(row.startedAt(), row.finishedAt()));
+                .record(Duration.between(began, row.finishedAt()));
     }
 
     /** Factory told us of an image's progress: by callback, or because a worker polled it. */

@@ -54,7 +54,6 @@ import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.server.metrics.BackgroundJobServerMetricsBinder;
-import org.jobrunr.storage.metrics.StorageProviderMetricsBinder;
 import org.jobrunr.server.threadpool.PlatformThreadPoolJobRunrExecutor;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
@@ -157,16 +156,12 @@ public final class BuildqWorker implements AutoCloseable {
                 .readTimeout(settings.httpTimeout())
                 .callTimeout(settings.httpTimeout().multipliedBy(2))
                 .build();
-        OkHttpClient factoryHttp = factoryHttp(http, settings).newBuilder()
-                .addInterceptor(new HttpCallMeter(meters.registry(), "factory")).build();
+        OkHttpClient factoryHttp = metered(factoryHttp(http, settings), meters, "factory");
         FactoryClient factory = new FactoryClient(factoryHttp, new ObjectMapper(), settings.factoryUrl());
         MarkedImages markedImages = new MarkedImages(factory);
-        OkHttpClient.Builder iwhdBuilder = http.newBuilder().addInterceptor(new HttpCallMeter(meters.registry(), "iwhd"));
-        if (settings.iwhdOAuthKey() != null) {
-            iwhdBuilder.addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(),
-                    Clock.systemUTC()));
-        }
-        OkHttpClient iwhdHttp = iwhdBuilder.build();
+        OkHttpClient iwhdHttp = metered(settings.iwhdOAuthKey() == null ? http : http.newBuilder()
+                .addInterceptor(OAuth1Signer.forIwhd(settings.iwhdOAuthKey(), settings.iwhdOAuthSecret(), Clock.systemUTC()))
+                .build(), meters, "iwhd");
         IwhdRegistrar registrar = new IwhdRegistrar(new IwhdClient(iwhdHttp, settings.iwhdUrl()), settings.targetNames());
         ProgressSignals signals = new ProgressSignals();
         ProgressWriter progress = new ProgressWriter(store, signals, PROGRESS_INTERVAL, meters);
@@ -217,11 +212,13 @@ public final class BuildqWorker implements AutoCloseable {
                         .andDeleteSucceededJobsAfter(jobRunrKeepsSucceeded(settings))
                         .andPermanentlyDeleteDeletedJobsAfter(JOBRUNR_KEEPS_DELETED));
         ClaimGuard claims = new ClaimGuard(settings.workers(), () -> server.getJobSteward().getOccupiedWorkerCount());
-        server.setJobFilters(List.of(slots, claims, pickup, new PickupLatency(meters), JobLogFields.RESET));
-        // JobRunr's own figures (jobs by state, its server's threads and memory) beside buildq's.
+        server.setJobFilters(meters.enabled() ? List.of(slots, claims, pickup, JobLogFields.RESET, new PickupLatency(meters))
+                : List.of(slots, claims, pickup, JobLogFields.RESET));
+        // JobRunr's own figures for its server (workers, threads, memory) beside buildq's. Not its
+        // StorageProviderMetricsBinder: that one counts JobRunr's table every 5 s in every worker,
+        // scraped or not, for what buildq_jobs already says.
         List<AutoCloseable> jobRunrMetrics = !meters.enabled() ? List.of()
-                : List.of(new BackgroundJobServerMetricsBinder(server, meters.registry()),
-                        new StorageProviderMetricsBinder(storageProvider, meters.registry()));
+                : List.of(new BackgroundJobServerMetricsBinder(server, meters.registry()));
         server.start();
         scheduleRetention(storageProvider, settings);
         pickup.start(server, claims);
@@ -251,6 +248,12 @@ public final class BuildqWorker implements AutoCloseable {
                 notifications == null ? "in-process enqueues only (not PostgreSQL)" : "PostgreSQL LISTEN");
         return new BuildqWorker(store, storageProvider, http, callbacks, progress, server, reconcilerTimer, pickup, claims,
                 notifications, watchdog, health, jobRunrMetrics);
+    }
+
+    /** {@code client}, timing each call to {@code service} when meters are on. */
+    private static OkHttpClient metered(OkHttpClient client, WorkerMeters meters, String service) {
+        return !meters.enabled() ? client
+                : client.newBuilder().addInterceptor(new HttpCallMeter(meters.registry(), service)).build();
     }
 
     /**

@@ -92,9 +92,11 @@ public final class JobReconciler implements Runnable {
             for (JobStore.Pending pending : store.pendingIwhd(grace, BATCH)) {
                 BuildRequestRow request = store.findRequest(pending.requestId()).orElseThrow();
                 List<JobRow> jobs = store.jobsOfRequest(request.id());
-                store.runPending(request, pending.kind(), pending.kind() == JobKind.BUILD
+                boolean told = store.runPending(request, pending.kind(), pending.kind() == JobKind.BUILD
                         ? ended -> registrar.finishBuild(ended, jobs) : ended -> registrar.finishPushes(ended, jobs));
-                meters.repaired(Repair.REGISTERED_IN_IWHD);
+                if (told) {
+                    meters.repaired(Repair.REGISTERED_IN_IWHD);
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Reconciling jobs with JobRunr failed; will try again: {}", e.toString());

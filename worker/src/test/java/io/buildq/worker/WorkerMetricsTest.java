@@ -85,7 +85,7 @@ class WorkerMetricsTest {
                     assertThat(pipeline.factory.reportedStatuses(target.factoryImageId())).isNotEmpty();
                 }
                 assertThat(after.keySet()).as("JobRunr's own meters, through its Micrometer binders")
-                        .anyMatch(name -> name.startsWith("jobrunr_jobs_by_state{"));
+                        .anyMatch(name -> name.startsWith("jobrunr_background_job_server_worker_pool_size_total"));
                 // Every series the sample Grafana dashboard queries exists in a real scrape.
                 Set<String> scraped = new HashSet<>();
                 after.keySet().forEach(name -> scraped.add(name.replaceAll("\\{.*", "")));

@@ -51,20 +51,23 @@ final class ChangeSignal implements AutoCloseable {
             return;
         }
         failing = false;
-        synchronized (this) {
-            if (id != latest) {
-                latest = id;
-                notifyAll();
-            }
+        advanceTo(id);
+    }
+
+    /** Moves the newest change forward (never back: a slow read may finish after a newer one) and wakes the streams. */
+    private synchronized void advanceTo(long id) {
+        if (id > latest) {
+            latest = id;
+            notifyAll();
         }
     }
 
     /** Registers a listener and returns the newest change id it starts from. */
     long connect() {
         long id = newestChange.getAsLong();
+        advanceTo(id);
         synchronized (this) {
             listeners++;
-            latest = Math.max(latest, id);
             return latest;
         }
     }

@@ -170,6 +170,7 @@ public final class StatusServer implements AutoCloseable {
             send(exchange, 200, "text/html; charset=utf-8", html.page(queue.builds(query), query, csrfToken, Instant.now()));
             return;
         }
+        // /builds/rows: what pages served before the live part had a name fetch; kept for those still open.
         if (method.equals("GET") && (path.equals("/builds/live") || path.equals("/builds/rows"))) {
             BuildQuery query = buildQuery(params);
             send(exchange, 200, "text/html; charset=utf-8", html.live(queue.builds(query), query, csrfToken, Instant.now()));

@@ -32,9 +32,6 @@ public final class JobStore implements AutoCloseable {
     /** Concurrent writers (a callback and the job's own thread) retry on the row's version this often. */
     private static final int MAX_OPTIMISTIC_ATTEMPTS = 20;
 
-    /** Rows a bulk insert sends the database in one JDBC batch. */
-    private static final int BULK_BATCH = 100;
-
     private final SessionFactory sessionFactory;
     private final Clock clock;
 
@@ -102,13 +99,13 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * Writes several new requests and their jobs in one transaction, in JDBC batches, and runs
+     * Writes several new requests and their jobs in one transaction, each kind in one JDBC batch
+     * ({@code insertMultiple}; the history by hand, its identity ids keep Hibernate from batching it), and runs
      * {@code alsoInTransaction} on its connection (JobRunr's jobs), as {@link #insert} does for one.
      */
     public void insertAll(List<BuildRequestRow> requests, List<JobRow> jobs, ChangeSource source,
                           Consumer<Connection> alsoInTransaction) {
         sessionFactory.inStatelessTransaction(session -> {
-            session.setJdbcBatchSize(BULK_BATCH);
             session.insertMultiple(requests);
             session.insertMultiple(jobs);
             List<JobHistoryEntry> history = jobs.stream().map(job -> JobHistoryEntry.of(job, source, job.createdAt()))
@@ -287,7 +284,6 @@ public final class JobStore implements AutoCloseable {
                 .getResultList());
     }
 
-    /** Rows of every request for one image, newest first: the work in flight the catalog looks at. */
     /** How long one completed build took on factory, and whether it was of the template asked about. */
     public record BuildDuration(long seconds, boolean sameTemplate) {
     }
@@ -328,6 +324,7 @@ public final class JobStore implements AutoCloseable {
         throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }
 
+    /** Rows of every request for one image, newest first: the work in flight the catalog looks at. */
     public List<JobRow> jobsOfImage(UUID imageId) {
         return sessionFactory.fromSession(session -> session
                 .createSelectionQuery("select j from JobRow j, BuildRequestRow r where j.requestId = r.id"
@@ -581,17 +578,18 @@ public final class JobStore implements AutoCloseable {
      * Runs what iwhd must still be told for a request's kind, then forgets it; if it fails, it is
      * logged and stays recorded for the next try (the reconciler's).
      */
-    public void runPending(BuildRequestRow request, JobKind kind, Consumer<BuildRequestRow> whenKindEnded) {
+    public boolean runPending(BuildRequestRow request, JobKind kind, Consumer<BuildRequestRow> whenKindEnded) {
         try {
             whenKindEnded.accept(request);
         } catch (RuntimeException e) {
             log.warn("iwhd could not be told that every {} job of request {} ended; the reconciler tries again: {}",
                     kind, request.id(), e.toString());
-            return;
+            return false;
         }
         sessionFactory.inTransaction(session -> session
                 .createNativeMutationQuery("delete from buildq_iwhd_pending where request_id = :id and kind = :kind")
                 .setParameter("id", request.id()).setParameter("kind", kind.name()).executeUpdate());
+        return true;
     }
 
     /** What iwhd has been waiting to be told for longer than {@code olderThan}: (request id, kind) pairs. */
