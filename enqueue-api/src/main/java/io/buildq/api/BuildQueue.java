@@ -499,6 +499,21 @@ public final class BuildQueue implements AutoCloseable {
                 estimator.estimate(row, request).orElse(null));
     }
 
+    /**
+     * Every change of every job of one build (its targets and pushes), by job id, each oldest
+     * first: {@link #history} for all of them in one read.
+     */
+    public Map<UUID, List<HistoryEntry>> buildHistory(UUID buildId) {
+        if (store.findRequest(buildId).isEmpty()) {
+            throw new BuildNotFoundException(buildId);
+        }
+        Map<UUID, List<HistoryEntry>> history = new HashMap<>();
+        for (JobHistoryEntry entry : store.historyOfRequest(buildId)) {
+            history.computeIfAbsent(entry.jobId(), id -> new ArrayList<>()).add(view(entry));
+        }
+        return history;
+    }
+
     /** Every change of one target's job row, oldest first. */
     public List<HistoryEntry> history(UUID jobId) {
         if (store.findJob(jobId).isEmpty()) {

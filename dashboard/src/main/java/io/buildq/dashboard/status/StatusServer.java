@@ -182,10 +182,9 @@ public final class StatusServer implements AutoCloseable {
         }
         Matcher buildPage = BUILD_PAGE.matcher(path);
         if (method.equals("GET") && buildPage.matches()) {
-            BuildStatus build = queue.status(UUID.fromString(buildPage.group(1)));
-            Map<UUID, List<HistoryEntry>> history = new LinkedHashMap<>();
-            build.targets().forEach(target -> history.put(target.jobId(), queue.history(target.jobId())));
-            build.pushes().forEach(push -> history.put(push.jobId(), queue.history(push.jobId())));
+            UUID buildId = UUID.fromString(buildPage.group(1));
+            BuildStatus build = queue.status(buildId);
+            Map<UUID, List<HistoryEntry>> history = queue.buildHistory(buildId);
             send(exchange, 200, "text/html; charset=utf-8", buildPage.group(2) == null
                     ? html.buildPage(build, history, csrfToken, Instant.now())
                     : html.buildLive(build, history, csrfToken, Instant.now()));

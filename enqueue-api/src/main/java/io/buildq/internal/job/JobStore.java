@@ -420,6 +420,15 @@ public final class JobStore implements AutoCloseable {
                 .getResultList());
     }
 
+    /** Every history entry of every job of one request, oldest first: a build's page in one read. */
+    public List<JobHistoryEntry> historyOfRequest(UUID requestId) {
+        return sessionFactory.fromSession(session -> session
+                .createSelectionQuery("select h from JobHistoryEntry h, JobRow j where h.jobId = j.id"
+                        + " and j.requestId = :id order by h.id", JobHistoryEntry.class)
+                .setParameter("id", requestId)
+                .getResultList());
+    }
+
     public List<JobHistoryEntry> history(UUID jobId) {
         return sessionFactory.fromSession(session -> session
                 .createSelectionQuery("from JobHistoryEntry where jobId = :id order by id", JobHistoryEntry.class)
