@@ -31,9 +31,9 @@ public final class BuildqBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "Also write the results as Markdown to this file (e.g. docs/benchmarks.md).")
     Path out;
 
-    @Option(names = "--measure", split = ",", defaultValue = "enqueue,end-to-end,pickup,burst,cost,in-flight,status-list",
-            description = "What to measure: enqueue, end-to-end, pickup, burst, cost, in-flight and status-list (PostgreSQL "
-                    + "only). Default: all")
+    @Option(names = "--measure", split = ",", defaultValue = "enqueue,end-to-end,pickup,burst,cost,in-flight,status-list,flat",
+            description = "What to measure: enqueue, end-to-end, pickup, burst, cost, and (PostgreSQL only) in-flight, "
+                    + "status-list and flat (enqueue with full tables). Default: all")
     List<String> measurements;
 
     public static void main(String[] args) {
@@ -84,6 +84,10 @@ public final class BuildqBenchmark implements Callable<Integer> {
             if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("status-list")) {
                 progress(start, "the status list with full tables", kind);
                 figures.addAll(StatusListBench.run(sizes));
+            }
+            if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("flat")) {
+                progress(start, "enqueue with full tables", kind);
+                figures.add(FlatWithDataBench.run(sizes));
             }
         }
         Report report = new Report(size, figures, Duration.ofNanos(System.nanoTime() - start), postgresVersion);

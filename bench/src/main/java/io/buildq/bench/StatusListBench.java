@@ -99,7 +99,8 @@ final class StatusListBench {
         }
     }
 
-    private static void seed(TestDatabase db, int builds) throws SQLException {
+    /** Writes {@code builds} finished builds with 30 history rows each, as described above, and analyzes. */
+    static void seed(TestDatabase db, int builds) throws SQLException {
         try (Connection connection = db.dataSource().getConnection(); Statement sql = connection.createStatement()) {
             sql.execute("insert into buildq_request (id, image_id, image_name, template, fingerprint, created_at) "
                     + "select md5(i || 'r')::uuid, md5((i % 2000) || 'i')::uuid, 'image-' || (i % 2000), '<template/>', "
