@@ -39,9 +39,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -53,8 +50,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorBrowserTest {
 
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     static final Duration BOUND = Duration.ofSeconds(90);
     static final String TEMPLATE = "<template><name>web</name><os><name>Fedora</name></os></template>";
 
@@ -72,9 +67,9 @@ class OperatorBrowserTest {
 
     @BeforeAll
     void start() {
-        assertThat(Path.of(CHROMIUM)).as("Debian's chromium; .ci/run installs it (apt-get install chromium chromium-driver)")
+        assertThat(Path.of(Chromium.BINARY)).as("Debian's chromium; .ci/run installs it (apt-get install chromium chromium-driver)")
                 .exists();
-        assertThat(Path.of(CHROMEDRIVER)).as("Debian's chromium-driver").exists();
+        assertThat(Path.of(Chromium.DRIVER)).as("Debian's chromium-driver").exists();
         db = TestDatabase.create(TestDatabase.Kind.H2);
         new BuildqMigrations(db.dataSource()).migrate();
         factory = FactorySimulator.builder().stepDuration(Duration.ofMillis(700)).verbose(true).start();
@@ -87,30 +82,12 @@ class OperatorBrowserTest {
         queue = BuildQueue.create(db.dataSource());
         statusPage = StatusServer.start(queue, DashboardSettings.loopback(0), "http://127.0.0.1:" + jobRunrDashboard.port());
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start();
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        for (AutoCloseable closeable : new AutoCloseable[] {statusPage, queue, jobRunrDashboard, worker, iwhd, factory, db}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                System.err.println("while stopping: " + e);
-            }
-        }
+        Chromium.stop(browser, statusPage, queue, jobRunrDashboard, worker, iwhd, factory, db);
     }
 
     @Test

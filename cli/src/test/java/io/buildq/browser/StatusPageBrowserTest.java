@@ -22,8 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -51,7 +49,7 @@ class StatusPageBrowserTest {
 
     @BeforeAll
     void start() {
-        assertThat(Path.of(OperatorBrowserTest.CHROMIUM)).as("Debian's chromium; ./run-tests installs it").exists();
+        assertThat(Path.of(Chromium.BINARY)).as("Debian's chromium; ./run-tests installs it").exists();
         db = TestDatabase.create(TestDatabase.Kind.H2);
         new BuildqMigrations(db.dataSource()).migrate();
         queue = BuildQueue.create(db.dataSource());
@@ -63,28 +61,12 @@ class StatusPageBrowserTest {
         }
         statusPage = StatusServer.start(queue, DashboardSettings.loopback(0), "http://127.0.0.1:8000");
         base = "http://127.0.0.1:" + statusPage.port();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(OperatorBrowserTest.CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000");
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of(OperatorBrowserTest.CHROMEDRIVER).toFile()).usingAnyFreePort().build(), options);
+        browser = Chromium.start();
     }
 
     @AfterAll
     void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        for (AutoCloseable closeable : new AutoCloseable[] {statusPage, queue, db}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                System.err.println("while stopping: " + e);
-            }
-        }
+        Chromium.stop(browser, statusPage, queue, db);
     }
 
     @Test
