@@ -151,6 +151,13 @@ public final class JobReconciler implements Runnable {
                     }
                     cancelWaitingPushes(row);
                 } else if (state == StateName.FAILED) {
+                    // The row was read before the job: a worker that failed (or completed) the row
+                    // and then let JobRunr record the job's end looks, on that old read, like one that
+                    // died mid-run. Read the row again, after the job, and resume only if it still runs.
+                    JobRow now = store.findJob(row.id()).orElse(null);
+                    if (now == null || now.status().isTerminal()) {
+                        return;
+                    }
                     String reason = job.getJobState() instanceof FailedState failed
                             ? failed.getMessage() + (failed.getExceptionMessage() == null ? ""
                             : ": " + failed.getExceptionMessage()) : "JobRunr failed the job";
