@@ -203,10 +203,8 @@ public final class BuildQueue implements AutoCloseable {
                     continue;
                 }
             }
-            UUID buildId = UUID.randomUUID();
-            BuildRequestRow row = new BuildRequestRow(buildId, request.imageId() != null ? request.imageId()
-                    : UUID.randomUUID(), request.image(), request.poolFamily(), request.template(), key,
-                    fingerprint(request, List.of()), store.now());
+            BuildRequestRow row = newRequestRow(request, List.of());
+            UUID buildId = row.id();
             List<JobRow> jobs = new ArrayList<>();
             for (String target : request.targets()) {
                 jobs.add(JobRow.queued(UUID.randomUUID(), buildId, JobKind.BUILD, target, row.createdAt()));
@@ -315,10 +313,8 @@ public final class BuildQueue implements AutoCloseable {
                         .filter(job -> job.kind() == JobKind.BUILD).toList());
                 return existing.get().id();
             }
-            UUID buildId = UUID.randomUUID();
-            UUID imageId = request.imageId() != null ? request.imageId() : UUID.randomUUID();
-            BuildRequestRow row = new BuildRequestRow(buildId, imageId, request.image(), request.poolFamily(),
-                    request.template(), request.idempotencyKey(), fingerprint(request, accounts), store.now());
+            BuildRequestRow row = newRequestRow(request, accounts);
+            UUID buildId = row.id();
             List<JobRow> jobs = new ArrayList<>();
             List<JobRow> builds = new ArrayList<>();
             List<CredentialRow> credentials = new ArrayList<>();
@@ -650,6 +646,13 @@ public final class BuildQueue implements AutoCloseable {
             throw new IdempotencyKeyConflictException(request.idempotencyKey(), existing.get().id());
         }
         return existing;
+    }
+
+    /** A new build's request row: a new build id, and a new image id unless the request names its image. */
+    private BuildRequestRow newRequestRow(BuildRequest request, List<ProviderAccount> accounts) {
+        return new BuildRequestRow(UUID.randomUUID(), request.imageId() != null ? request.imageId() : UUID.randomUUID(),
+                request.image(), request.poolFamily(), request.template(), request.idempotencyKey(),
+                fingerprint(request, accounts), store.now());
     }
 
     /** The request's fingerprint, and the accounts it pushes to (never their credentials). */
