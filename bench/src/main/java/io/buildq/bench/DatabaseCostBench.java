@@ -54,8 +54,16 @@ final class DatabaseCostBench {
                 }
                 Await.until("the builds to finish", Duration.ofMinutes(5), () -> Databases.finishedBuilds(db) >= builds
                         && Databases.succeededJobRunrJobs(db) >= builds);
+                printBreakdown("buildq, progress every " + progressEvery.toMillis() + " ms", counter, builds);
                 return new double[] {counter.statements() / (double) builds, counter.rowWrites() / (double) builds};
             }
+        }
+    }
+
+    /** With -Dbench.costDetail=true, prints which statements a build costs, per build, to stderr. */
+    private static void printBreakdown(String what, StatementCounter counter, int per) {
+        if (Boolean.getBoolean("bench.costDetail")) {
+            System.err.println("statements per build, " + what + ":\n" + counter.breakdown(per));
         }
     }
 
@@ -69,6 +77,7 @@ final class DatabaseCostBench {
                 plain.enqueue(new ParkedJob(length.toMillis()));
             }
             Await.until("plain jobs to succeed", Duration.ofMinutes(5), () -> Databases.succeededJobRunrJobs(db) >= jobs);
+            printBreakdown("plain JobRunr", counter, jobs);
             return new double[] {counter.statements() / (double) jobs, counter.rowWrites() / (double) jobs};
         }
     }

@@ -1,8 +1,12 @@
 package io.buildq.bench;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import net.ttddyy.dsproxy.ExecutionInfo;
 import net.ttddyy.dsproxy.QueryInfo;
@@ -18,6 +22,7 @@ final class StatementCounter implements QueryExecutionListener {
 
     private final LongAdder statements = new LongAdder();
     private final LongAdder rowWrites = new LongAdder();
+    private final Map<String, LongAdder> bySql = new ConcurrentHashMap<>();
 
     DataSource wrap(DataSource dataSource) {
         return ProxyDataSourceBuilder.create("counted", dataSource).listener(this).build();
@@ -29,7 +34,11 @@ final class StatementCounter implements QueryExecutionListener {
 
     @Override
     public void afterQuery(ExecutionInfo execution, List<QueryInfo> queries) {
-        statements.add(execution.isBatch() ? Math.max(1, execution.getBatchSize()) : 1);
+        int count = execution.isBatch() ? Math.max(1, execution.getBatchSize()) : 1;
+        statements.add(count);
+        if (!queries.isEmpty()) {
+            bySql.computeIfAbsent(shape(queries.get(0).getQuery()), sql -> new LongAdder()).add(count);
+        }
         if (!execution.isSuccess() || queries.isEmpty() || !isWrite(queries.get(0).getQuery())) {
             return;
         }
@@ -58,6 +67,20 @@ final class StatementCounter implements QueryExecutionListener {
     void reset() {
         statements.reset();
         rowWrites.reset();
+        bySql.clear();
+    }
+
+    /** The statements counted since the last reset, most frequent first, each as "count  sql". */
+    String breakdown(int per) {
+        return bySql.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, LongAdder> e) -> e.getValue().sum()).reversed())
+                .map(e -> String.format(Locale.ROOT, "%8.2f  %s", e.getValue().sum() / (double) per, e.getKey()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String shape(String sql) {
+        String oneLine = sql.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > 160 ? oneLine.substring(0, 160) : oneLine;
     }
 
     long statements() {

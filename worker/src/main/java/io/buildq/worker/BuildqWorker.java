@@ -54,7 +54,7 @@ import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.server.JobActivator;
 import org.jobrunr.server.configuration.DefaultBackgroundJobServerWorkerPolicy;
 import org.jobrunr.server.metrics.BackgroundJobServerMetricsBinder;
-import org.jobrunr.server.threadpool.PlatformThreadPoolJobRunrExecutor;
+import io.buildq.pickup.OnDemandJobThreads;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.utils.mapper.JsonMapper;
 import org.slf4j.Logger;
@@ -197,11 +197,12 @@ public final class BuildqWorker implements AutoCloseable {
                 BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
                         // host/pid: tells operators (and the fault suite) which process runs a job.
                         .andName(serverName())
-                        // Twice as many threads as workers: a job claimed before a worker was free
-                        // (JobRunr counts a worker busy only once its job starts) starts at once
+                        // Up to twice as many threads as workers: a job claimed before a worker was
+                        // free (JobRunr counts a worker busy only once its job starts) starts at once
                         // instead of waiting unheartbeaten in the pool's queue until it is orphaned.
+                        // Made as jobs arrive, so a worker holds a thread per job running, not 2N.
                         .andBackgroundJobServerWorkerPolicy(new DefaultBackgroundJobServerWorkerPolicy(settings.workers(),
-                                workers -> new PlatformThreadPoolJobRunrExecutor(2 * workers, "backgroundjob-worker")))
+                                workers -> new OnDemandJobThreads(workers, 2 * workers, "backgroundjob-worker")))
                         .andPollInterval(settings.queuePollInterval())
                         // Stopping interrupts the jobs soon: they only follow builds that run on
                         // factory, and the next worker reattaches to them.
