@@ -118,12 +118,12 @@ public final class ProgressWriter implements AutoCloseable {
         // A callback can overtake the worker storing factory's 202 answer. Real factory's 202 says
         // PENDING as often as NEW (its build thread starts before the answer is built,
         // real-install-notes.md Q6), so the history starts with whichever report came first.
-        store.change(jobId, source, current -> {
+        JobRow committed = store.change(jobId, source, current -> {
             if (isCurrent(current, attempt, report)) {
                 apply(current, report);
             }
         });
-        signals.signal(jobId);
+        signals.signal(jobId, committed);
     }
 
     /**

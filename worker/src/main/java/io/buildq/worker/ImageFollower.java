@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * Follows one factory image to its outcome: callbacks wake the job's thread, and a GET every poll
- * interval covers the callbacks factory lost. Shared by builds and pushes.
+ * interval covers the callbacks factory lost. Each write hands the thread the row it committed
+ * ({@link ProgressSignals}), so following costs no read of its own. Shared by builds and pushes.
  */
 final class ImageFollower {
 
@@ -79,7 +80,10 @@ final class ImageFollower {
                 }
                 progress.record(row.id(), row.attempt(), seen, ChangeSource.POLL);
             }
-            row = store.findJob(row.id()).orElseThrow();
+            // The row as the callback's or the poll's write committed it; read only when no write
+            // came (a report held back by the progress throttle) or one raced ahead of it.
+            JobRow known = row;
+            row = signals.newestSince(known).orElseGet(() -> store.findJob(known.id()).orElseThrow());
         }
     }
 

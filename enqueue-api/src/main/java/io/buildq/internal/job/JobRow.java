@@ -301,6 +301,11 @@ public class JobRow {
         return id;
     }
 
+    /** The row's optimistic-lock version: of two copies of a row, the higher one was committed later. */
+    public long version() {
+        return version;
+    }
+
     public UUID requestId() {
         return requestId;
     }
