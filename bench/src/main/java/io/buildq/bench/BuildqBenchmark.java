@@ -88,6 +88,8 @@ public final class BuildqBenchmark implements Callable<Integer> {
             if (kind == TestDatabase.Kind.POSTGRES && measurements.contains("flat")) {
                 progress(start, "enqueue with full tables", kind);
                 figures.add(FlatWithDataBench.run(sizes));
+                progress(start, "pickup with full tables", kind);
+                figures.addAll(PickupBench.withData(sizes));
             }
         }
         Report report = new Report(size, figures, Duration.ofNanos(System.nanoTime() - start), postgresVersion);

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds in flight: N simulated builds of ten minutes followed at once by one worker process
  * (started with {@code -Xmx512m}), with its heap after a full GC, its threads and its CPU use over
- * a window once all N are building. The baseline is a plain JobRunr process holding N jobs that
- * wait. PostgreSQL only: several processes share the database, which is what it is for.
+ * a window once all N are building; its threads also at N/2, so that what each build adds is known.
+ * The baseline is a plain JobRunr process holding N jobs that wait. PostgreSQL only: several processes share the database, which is what it is for.
  */
 final class InFlightBench {
 
@@ -29,12 +29,18 @@ final class InFlightBench {
         double[] baseline = baseline(count, window);
         double[] buildq = buildq(count, window);
         String db = Databases.label(TestDatabase.Kind.POSTGRES);
+        // What each build adds: the threads of N against N/2 in flight, free of the threads a worker
+        // starts once, with its first builds (its HTTP clients', its callback server's).
+        double buildqThreadsEach = (buildq[1] - buildq[3]) / (count - count / 2);
+        double baselineThreadsEach = (baseline[1] - baseline[3]) / (count - count / 2);
         return List.of(
                 Figure.compared(db, count + " builds in flight: heap after GC (MB)", buildq[0], baseline[0], " MB",
                         "<= 512 MB", buildq[0] <= 512),
                 Figure.compared(db, count + " builds in flight: threads", buildq[1], baseline[1], "", "-", null),
-                Figure.compared(db, count + " builds in flight: CPU (% of one core)", buildq[2], baseline[2], " %", "-",
-                        null));
+                Figure.compared(db, count + " builds in flight: threads each build adds (N against N/2)",
+                        buildqThreadsEach, baselineThreadsEach, "", "<= 1", buildqThreadsEach <= 1.0),
+                Figure.compared(db, count + " builds in flight: CPU (% of one core)", buildq[2], baseline[2], " %",
+                        "<= 30 %", buildq[2] <= 30));
     }
 
     private static double[] buildq(int count, Duration window) {
@@ -46,13 +52,18 @@ final class InFlightBench {
                      factory.baseUrl(), iwhd.baseUrl());
              BuildQueue queue = BuildQueue.create(db.dataSource())) {
             worker.readLine(); // ready
-            for (int i = 0; i < count; i++) {
-                queue.build(BuildRequest.of("inflight-" + i, BuildqStack.TEMPLATE, List.of("ec2")));
+            double halfThreads = 0;
+            for (int half : new int[] {count / 2, count}) {
+                for (int i = half < count ? 0 : count / 2; i < half; i++) {
+                    queue.build(BuildRequest.of("inflight-" + i, BuildqStack.TEMPLATE, List.of("ec2")));
+                }
+                Await.until(half + " builds to be running", Duration.ofMinutes(5), () -> db.count(
+                        "select count(*) from buildq_job where status = 'RUNNING' and factory_image_id is not null") >= half);
+                if (half < count) {
+                    halfThreads = threads(worker);
+                }
             }
-            Await.until(count + " builds to be running", Duration.ofMinutes(5),
-                    () -> db.count("select count(*) from buildq_job where status = 'RUNNING' and factory_image_id is not null")
-                            >= count);
-            return measure(worker, window);
+            return withHalfThreads(measure(worker, window), halfThreads);
         }
     }
 
@@ -61,13 +72,27 @@ final class InFlightBench {
              ChildJvm server = ChildJvm.start(JVM, InFlightProcess.class, "jobrunr", db.url(), String.valueOf(count));
              PlainJobRunr enqueuer = new PlainJobRunr(db.dataSource())) {
             server.readLine(); // ready
-            for (int i = 0; i < count; i++) {
-                enqueuer.enqueue(new ParkedJob(STEP.toMillis() * 6));
+            double halfThreads = 0;
+            for (int half : new int[] {count / 2, count}) {
+                for (int i = half < count ? 0 : count / 2; i < half; i++) {
+                    enqueuer.enqueue(new ParkedJob(STEP.toMillis() * 6));
+                }
+                Await.until(half + " plain jobs to be processing", Duration.ofMinutes(5),
+                        () -> db.count("select count(*) from jobrunr_jobs where state = 'PROCESSING'") >= half);
+                if (half < count) {
+                    halfThreads = threads(server);
+                }
             }
-            Await.until(count + " plain jobs to be processing", Duration.ofMinutes(5),
-                    () -> db.count("select count(*) from jobrunr_jobs where state = 'PROCESSING'") >= count);
-            return measure(server, window);
+            return withHalfThreads(measure(server, window), halfThreads);
         }
+    }
+
+    private static double threads(ChildJvm process) {
+        return Long.parseLong(process.ask("stats").split(" ")[1]);
+    }
+
+    private static double[] withHalfThreads(double[] measured, double halfThreads) {
+        return new double[] {measured[0], measured[1], measured[2], halfThreads};
     }
 
     /** {heap MB, threads, CPU % of one core over {@code window}}. */

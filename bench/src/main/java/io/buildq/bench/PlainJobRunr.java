@@ -65,6 +65,22 @@ final class PlainJobRunr implements AutoCloseable {
         scheduler.enqueue(job);
     }
 
+    /**
+     * Moves every ENQUEUED job to SCHEDULED at {@code until}, as JobRunr does with a job a filter
+     * turned away (deleted, then scheduled, with the reason).
+     */
+    void waitAll(java.time.Instant until, String reason) {
+        List<org.jobrunr.jobs.Job> page;
+        while (!(page = storage.getJobList(org.jobrunr.jobs.states.StateName.ENQUEUED,
+                new org.jobrunr.storage.navigation.AmountRequest("updatedAt:ASC", 1000))).isEmpty()) {
+            page.forEach(job -> {
+                job.delete(reason);
+                job.scheduleAt(until, reason);
+            });
+            storage.save(page);
+        }
+    }
+
     ClaimGuard.ClaimCounts claimCounts() {
         return claims.counts();
     }

@@ -42,6 +42,9 @@ class BenchmarkSmokeTest {
             }
         }
         assertThat(markdown).containsPattern("\\| PostgreSQL \\| 5 builds in flight: heap after GC \\(MB\\) \\| [0-9.]+ MB \\| [0-9.]+ MB");
+        assertThat(markdown).containsPattern("\\| PostgreSQL \\| 5 builds in flight: threads each build adds[^|]* \\| -?[0-9.]+ \\|");
+        assertThat(markdown).containsPattern("\\| PostgreSQL \\| pickup p50 with 2000 finished builds[^|]* \\| [0-9.]+ ms");
+        assertThat(markdown).containsPattern("\\| PostgreSQL \\| pickup p50 with 1000 builds waiting[^|]* \\| [0-9.]+ ms");
         assertThat(markdown).contains("- Machine: ").contains("- Java: ");
         assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Database").contains("Baseline").contains("Ratio");
     }
