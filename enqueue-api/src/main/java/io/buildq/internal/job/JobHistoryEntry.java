@@ -9,12 +9,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 
 /** A row of {@code buildq_job_history}: a job row as it was right after one change. Never updated. */
@@ -78,33 +73,6 @@ public class JobHistoryEntry {
         entry.factoryImageId = row.factoryImageId();
         entry.identifierOnProvider = row.identifierOnProvider();
         return entry;
-    }
-
-    /**
-     * Inserts entries in one JDBC batch. Their ids come from the identity column, which keeps
-     * Hibernate from batching them itself: one statement for a whole bulk enqueue's history instead
-     * of one per job.
-     */
-    static void insertBatch(Connection connection, List<JobHistoryEntry> entries) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("insert into buildq_job_history (job_id, recorded_at, "
-                + "source, status, factory_status, percent, activity, error, attempt, factory_image_id, "
-                + "identifier_on_provider) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (JobHistoryEntry entry : entries) {
-                insert.setObject(1, entry.jobId);
-                insert.setObject(2, entry.recordedAt.atOffset(ZoneOffset.UTC));
-                insert.setString(3, entry.source);
-                insert.setString(4, entry.status.name());
-                insert.setString(5, entry.factoryStatus);
-                insert.setInt(6, entry.percent);
-                insert.setString(7, entry.activity);
-                insert.setString(8, entry.error);
-                insert.setInt(9, entry.attempt);
-                insert.setString(10, entry.factoryImageId);
-                insert.setString(11, entry.identifierOnProvider);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     /** The entry with {@code note} as its activity: a fact about the row that changed nothing on it. */

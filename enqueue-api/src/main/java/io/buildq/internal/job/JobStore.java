@@ -82,15 +82,12 @@ public final class JobStore implements AutoCloseable {
      */
     public void insert(BuildRequestRow request, List<JobRow> jobs, List<CredentialRow> credentials, ChangeSource source,
                        Consumer<Connection> alsoInTransaction) {
-        // A stateless session: these rows are only written, and enqueueing is the API's hot path.
+        // A stateless session: these rows are only written, and enqueueing is the API's hot path;
+        // the request, jobs and history go in one round trip (NewRows).
+        List<JobHistoryEntry> history = jobs.stream().map(job -> JobHistoryEntry.of(job, source, job.createdAt())).toList();
         sessionFactory.inStatelessTransaction(session -> {
-            if (request != null) {
-                session.insert(request);
-            }
-            for (JobRow job : jobs) {
-                session.insert(job);
-                session.insert(JobHistoryEntry.of(job, source, job.createdAt()));
-            }
+            session.doWork(connection -> NewRows.insert(connection, request == null ? List.of() : List.of(request), jobs,
+                    history));
             for (CredentialRow credential : credentials) {
                 session.insert(credential);
             }
@@ -99,22 +96,17 @@ public final class JobStore implements AutoCloseable {
     }
 
     /**
-     * Writes several new requests and their jobs in one transaction, each kind in one JDBC batch
-     * ({@code insertMultiple}; the history by hand, its identity ids keep Hibernate from batching it), and runs
+     * Writes several new requests and their jobs in one transaction, in one multi-row INSERT per table
+     * ({@link NewRows}), and runs
      * {@code alsoInTransaction} on its connection (JobRunr's jobs), as {@link #insert} does for one.
      */
     public void insertAll(List<BuildRequestRow> requests, List<JobRow> jobs, ChangeSource source,
                           Consumer<Connection> alsoInTransaction) {
-        sessionFactory.inStatelessTransaction(session -> {
-            session.insertMultiple(requests);
-            session.insertMultiple(jobs);
-            List<JobHistoryEntry> history = jobs.stream().map(job -> JobHistoryEntry.of(job, source, job.createdAt()))
-                    .toList();
-            session.doWork(connection -> {
-                JobHistoryEntry.insertBatch(connection, history);
-                alsoInTransaction.accept(connection);
-            });
-        });
+        List<JobHistoryEntry> history = jobs.stream().map(job -> JobHistoryEntry.of(job, source, job.createdAt())).toList();
+        sessionFactory.inStatelessTransaction(session -> session.doWork(connection -> {
+            NewRows.insert(connection, requests, jobs, history);
+            alsoInTransaction.accept(connection);
+        }));
     }
 
     public Optional<CredentialRow> findCredentials(UUID jobId) {
