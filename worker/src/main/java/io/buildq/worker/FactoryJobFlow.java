@@ -129,7 +129,11 @@ final class FactoryJobFlow {
             // Only a Requeue in JobRunr's dashboard runs a job whose row failed: that is a retry.
             store.change(jobId, ChangeSource.WORKER, r -> r.requeueForRetry("Requeued in JobRunr's dashboard"));
         }
-        row = store.change(jobId, ChangeSource.WORKER, r -> r.markRunning(store.now()));
+        if (row.status() != JobStatus.RUNNING) {
+            row = store.change(jobId, ChangeSource.WORKER, r -> r.markRunning(store.now()));
+        }
+        // else a build's claim made it RUNNING a moment ago (FactorySlots), or a worker died running
+        // it; marking it again would change nothing, and costs a transaction before factory's POST.
         BuildRequestRow request = store.findRequest(row.requestId()).orElseThrow();
         JobLogFields.put(row, request);
         DashboardMirror mirror = new DashboardMirror(context, current -> estimator.estimate(current, request));
