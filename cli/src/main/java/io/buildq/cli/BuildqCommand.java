@@ -1,5 +1,7 @@
 package io.buildq.cli;
 
+import io.buildq.internal.tls.ServerTls;
+
 import io.buildq.error.BuildQueueException;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
@@ -24,6 +26,8 @@ public final class BuildqCommand {
         if (System.getProperty("h2.bindAddress") == null) {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
+        // Before any HTTP server starts (JobRunr's dashboard is one): see ServerTls.answerWithoutDelay.
+        ServerTls.answerWithoutDelay();
         // Before the first logger: logback's configuration names the appender after this variable.
         String logFormat = System.getenv("BUILDQ_LOG_FORMAT");
         if (logFormat != null && logFormat.isEmpty()) {

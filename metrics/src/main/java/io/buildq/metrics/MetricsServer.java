@@ -48,6 +48,10 @@ public final class MetricsServer implements AutoCloseable {
      * @param beforeScrape run in order before each scrape; one that throws is logged and skipped
      */
     public static MetricsServer start(PrometheusMeterRegistry registry, InetSocketAddress bind, List<Runnable> beforeScrape) {
+        // Without it the JDK's server holds each answer's body for the scraper's delayed ACK (40 ms).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(bind, 16);

@@ -73,6 +73,11 @@ public final class SimulatorServer implements AutoCloseable {
      */
     public static SimulatorServer start(String name, InetAddress address, int port, SSLContext tls, Faults faults,
                                         String errorBody, Handler handler) {
+        // Real factory (CherryPy) and iwhd (libmicrohttpd) answer at once; the JDK's server, with
+        // Nagle's algorithm on, holds each body until the client's delayed ACK (40 ms a GET).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             InetSocketAddress socketAddress = new InetSocketAddress(address, port);
             HttpServer server;
