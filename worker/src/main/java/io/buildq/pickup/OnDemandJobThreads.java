@@ -24,11 +24,12 @@ import org.jobrunr.server.threadpool.JobRunrExecutor;
  * not, the task waits in the queue for the next free thread rather than being refused.
  *
  * <p>Stopping is JobRunr's: no new jobs, wait up to the grace for the running ones, then
- * interrupt them.
+ * interrupt them; and then up to 5 s more for them to return.
  */
 public final class OnDemandJobThreads implements JobRunrExecutor {
 
     private static final Duration IDLE_THREAD_KEPT = Duration.ofMinutes(1);
+    private static final Duration AFTER_INTERRUPT = Duration.ofSeconds(5);
 
     private final int workerCount;
     private final AtomicInteger unfinished = new AtomicInteger();
@@ -99,6 +100,10 @@ public final class OnDemandJobThreads implements JobRunrExecutor {
         try {
             if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();
+                // Unlike JobRunr's pool, wait (bounded) for the interrupted jobs to save how they
+                // ended: returning at once let the caller close the database under them, and each
+                // logged a stack trace of its failed save.
+                pool.awaitTermination(AFTER_INTERRUPT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             pool.shutdownNow();
