@@ -34,7 +34,10 @@ final class StatementCounter implements QueryExecutionListener {
 
     @Override
     public void afterQuery(ExecutionInfo execution, List<QueryInfo> queries) {
-        int count = execution.isBatch() ? Math.max(1, execution.getBatchSize()) : 1;
+        // A batch counts each of its rows; a string of several statements (buildq's enqueue sends
+        // three in one round trip on PostgreSQL) counts each of them.
+        int count = execution.isBatch() ? Math.max(1, execution.getBatchSize())
+                : queries.isEmpty() ? 1 : statementsIn(queries.get(0).getQuery());
         statements.add(count);
         if (!queries.isEmpty()) {
             bySql.computeIfAbsent(shape(queries.get(0).getQuery()), sql -> new LongAdder()).add(count);
@@ -43,7 +46,10 @@ final class StatementCounter implements QueryExecutionListener {
             return;
         }
         Object result = execution.getResult();
-        if (result instanceof Integer rows) {
+        if (result instanceof Boolean) {
+            // execute(): the rows are in the statement's update counts, one per statement it ran.
+            rowWrites.add(updateCounts(execution.getStatement()));
+        } else if (result instanceof Integer rows) {
             rowWrites.add(rows);
         } else if (result instanceof Long rows) {
             rowWrites.add(rows);
@@ -55,6 +61,33 @@ final class StatementCounter implements QueryExecutionListener {
             for (long rows : batch) {
                 rowWrites.add(Math.max(0, rows));
             }
+        }
+    }
+
+    private static int statementsIn(String sql) {
+        String trimmed = sql.strip();
+        if (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return 1 + (int) trimmed.chars().filter(c -> c == ';').count();
+    }
+
+    private static long updateCounts(java.sql.Statement statement) {
+        long rows = 0;
+        try {
+            int count = statement.getUpdateCount();
+            while (true) {
+                if (count >= 0) {
+                    rows += count;
+                }
+                boolean resultSet = statement.getMoreResults();
+                count = statement.getUpdateCount();
+                if (!resultSet && count == -1) {
+                    return rows;
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the update counts of " + statement, e);
         }
     }
 
