@@ -391,6 +391,28 @@ public final class JobStore implements AutoCloseable {
         }));
     }
 
+    /**
+     * The JobRunr state (ENQUEUED, PROCESSING, ...) of each of these JobRunr jobs that exists, by
+     * job id: one query for a page of rows where JobRunr's API reads and parses each job whole. It
+     * reads JobRunr's table, whose name and columns buildq's enqueue trigger (migration V3) already
+     * relies on.
+     */
+    public java.util.Map<UUID, String> jobRunrStates(List<UUID> jobRunrIds) {
+        if (jobRunrIds.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return sessionFactory.fromSession(session -> {
+            java.util.Map<UUID, String> states = new java.util.HashMap<>();
+            for (Object[] row : session.createNativeQuery("select id, state from jobrunr_jobs where id in (:ids)",
+                            Object[].class)
+                    .setParameter("ids", jobRunrIds.stream().map(UUID::toString).toList())
+                    .getResultList()) {
+                states.put(UUID.fromString(row[0].toString().trim()), row[1].toString());
+            }
+            return states;
+        });
+    }
+
     /** Builds waiting for a slot on {@code factoryUrl}, oldest first. */
     public List<JobRow> buildsWaitingFor(String factoryUrl, int limit) {
         return sessionFactory.fromSession(session -> session
