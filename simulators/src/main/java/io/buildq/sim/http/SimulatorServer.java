@@ -73,8 +73,9 @@ public final class SimulatorServer implements AutoCloseable {
      */
     public static SimulatorServer start(String name, InetAddress address, int port, SSLContext tls, Faults faults,
                                         String errorBody, Handler handler) {
-        // Real factory (CherryPy) and iwhd (libmicrohttpd) answer at once; the JDK's server, with
-        // Nagle's algorithm on, holds each body until the client's delayed ACK (40 ms a GET).
+        // The JDK's server writes headers and body apart and, with Nagle's algorithm on, holds the
+        // body until the client's delayed ACK: 40 ms on every answer with a body, a delay of this
+        // HTTP layer and not of the service simulated (see ServerTls.answerWithoutDelay).
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
