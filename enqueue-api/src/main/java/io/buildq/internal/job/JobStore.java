@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -243,7 +246,7 @@ public final class JobStore implements AutoCloseable {
     }
 
     /** Jobs by state, over the requests of the image (by name) and jobs of the target given (null: all). */
-    public java.util.Map<JobStatus, Long> countByStatus(String imageName, String target) {
+    public Map<JobStatus, Long> countByStatus(String imageName, String target) {
         StringBuilder sql = new StringBuilder("select j.status, count(*) from buildq_job j");
         if (imageName != null) {
             sql.append(" join buildq_request r on r.id = j.request_id and r.image_name = :image");
@@ -260,7 +263,7 @@ public final class JobStore implements AutoCloseable {
             if (target != null) {
                 query.setParameter("target", target);
             }
-            java.util.Map<JobStatus, Long> counts = new java.util.EnumMap<>(JobStatus.class);
+            Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
             for (Object[] row : query.getResultList()) {
                 counts.put(JobStatus.valueOf((String) row[0]), ((Number) row[1]).longValue());
             }
@@ -397,12 +400,12 @@ public final class JobStore implements AutoCloseable {
      * reads JobRunr's table, whose name and columns buildq's enqueue trigger (migration V3) already
      * relies on.
      */
-    public java.util.Map<UUID, String> jobRunrStates(List<UUID> jobRunrIds) {
+    public Map<UUID, String> jobRunrStates(List<UUID> jobRunrIds) {
         if (jobRunrIds.isEmpty()) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return sessionFactory.fromSession(session -> {
-            java.util.Map<UUID, String> states = new java.util.HashMap<>();
+            Map<UUID, String> states = new HashMap<>();
             for (Object[] row : session.createNativeQuery("select id, state from jobrunr_jobs where id in (:ids)",
                             Object[].class)
                     .setParameter("ids", jobRunrIds.stream().map(UUID::toString).toList())
